@@ -1,0 +1,32 @@
+//! `sia`: the same domain code as the desktop app, without a window.
+//! Each subcommand lives in its own module; this file only dispatches.
+
+mod cmd_csv;
+mod cmd_sandbox;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "sia", version, about = "SIA Setup from the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect invite spreadsheets.
+    #[command(subcommand)]
+    Csv(cmd_csv::CsvCommand),
+    /// Run the local stand-in services (Salesforce, Marketo, Actions) and print their URLs.
+    Sandbox(cmd_sandbox::SandboxArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Csv(cmd) => cmd_csv::run(cmd),
+        Command::Sandbox(args) => cmd_sandbox::run(args),
+    }
+}

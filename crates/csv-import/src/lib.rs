@@ -1,0 +1,1 @@
+//! Reads invite spreadsheets: encoding, delimiter, header, mapping, cleaning, validation.

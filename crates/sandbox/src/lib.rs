@@ -1,0 +1,1 @@
+//! Local stand-ins for Salesforce and Marketo, and the harness that starts them with the Actions service.

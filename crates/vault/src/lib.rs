@@ -1,0 +1,1 @@
+//! Keeps secrets in the operating system's keychain, and nowhere else.
