@@ -1,0 +1,355 @@
+//! Keeps the setup's progress in a SQLite file in the app data folder, so the
+//! dashboard shows the same thing after a restart or a crash.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::error::CoreError;
+use crate::status::{Dashboard, PrerequisiteStatus, StepRecord, derive_dashboard};
+use crate::steps::{CheckResult, PrerequisiteId, StepId};
+
+/// The schema this build writes. Older files are migrated forward; a newer
+/// one is refused rather than misread.
+const SCHEMA_VERSION: i64 = 1;
+pub const FILE_NAME: &str = "setup.db";
+
+/// Small settings that belong with the progress (not secrets: those live in the vault).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preference {
+    Language,
+}
+
+impl Preference {
+    fn key(self) -> &'static str {
+        match self {
+            Preference::Language => "language",
+        }
+    }
+}
+
+pub struct SetupStore {
+    conn: Connection,
+}
+
+impl SetupStore {
+    /// Opens (or creates) `setup.db` in `dir`, creating the folder if needed.
+    pub fn open(dir: &Path) -> Result<Self, CoreError> {
+        std::fs::create_dir_all(dir).map_err(CoreError::DataDir)?;
+        let conn = Connection::open(dir.join(FILE_NAME)).map_err(CoreError::StoreOpen)?;
+        Self::init(conn)
+    }
+
+    /// A store that lives only in memory (tests, and "nothing may be written" runs).
+    pub fn in_memory() -> Result<Self, CoreError> {
+        Self::init(Connection::open_in_memory().map_err(CoreError::StoreOpen)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self, CoreError> {
+        // WAL keeps the file consistent if the app dies mid-write; a short busy
+        // timeout covers a second window of the app touching the same file.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(CoreError::StoreTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found < 1 {
+            conn.execute_batch(
+                "BEGIN;
+                 CREATE TABLE IF NOT EXISTS step (
+                     id TEXT PRIMARY KEY,
+                     check_json TEXT,
+                     checked_at TEXT,
+                     confirmed_at TEXT,
+                     started_at TEXT
+                 );
+                 CREATE TABLE IF NOT EXISTS prerequisite (
+                     id TEXT PRIMARY KEY,
+                     confirmed_at TEXT NOT NULL
+                 );
+                 CREATE TABLE IF NOT EXISTS preference (
+                     key TEXT PRIMARY KEY,
+                     value TEXT NOT NULL
+                 );
+                 PRAGMA user_version = 1;
+                 COMMIT;",
+            )?;
+        }
+        Ok(Self { conn })
+    }
+
+    pub fn dashboard(&self) -> Result<Dashboard, CoreError> {
+        let prerequisites = self.prerequisites()?;
+        let mut records = std::collections::HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, check_json, checked_at, confirmed_at, started_at FROM step")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, check_json, checked_at, confirmed_at, started_at) = row?;
+            // Rows written by a future build with step names we don't know are ignored,
+            // as is a check we cannot read: the step then shows what it shows without it.
+            let Some(step) = StepId::from_key(&id) else {
+                continue;
+            };
+            let check = match (check_json, checked_at) {
+                (Some(json), Some(at)) => serde_json::from_str::<CheckResult>(&json)
+                    .ok()
+                    .map(|c| (c, at)),
+                _ => None,
+            };
+            records.insert(
+                step,
+                StepRecord {
+                    check,
+                    confirmed_at,
+                    started_at,
+                },
+            );
+        }
+        Ok(derive_dashboard(prerequisites, |s| {
+            records.get(&s).cloned().unwrap_or_default()
+        }))
+    }
+
+    fn prerequisites(&self) -> Result<Vec<PrerequisiteStatus>, CoreError> {
+        PrerequisiteId::ALL
+            .into_iter()
+            .map(|id| {
+                let confirmed_at: Option<String> = self
+                    .conn
+                    .query_row(
+                        "SELECT confirmed_at FROM prerequisite WHERE id = ?1",
+                        [id.key()],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                Ok(PrerequisiteStatus {
+                    id,
+                    confirmed: confirmed_at.is_some(),
+                    confirmed_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Records what a check of the services found. Replaces the previous check.
+    pub fn record_check(&self, step: StepId, result: &CheckResult) -> Result<(), CoreError> {
+        let json = serde_json::to_string(result).map_err(|e| {
+            // Serializing our own enum cannot fail; keep it an error rather than a panic.
+            CoreError::Store(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+        })?;
+        self.conn.execute(
+            "INSERT INTO step (id, check_json, checked_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE SET check_json = excluded.check_json, checked_at = excluded.checked_at",
+            params![step.key(), json, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the last check, e.g. when the connection it relied on is removed.
+    pub fn clear_check(&self, step: StepId) -> Result<(), CoreError> {
+        self.conn.execute(
+            "UPDATE step SET check_json = NULL, checked_at = NULL WHERE id = ?1",
+            [step.key()],
+        )?;
+        Ok(())
+    }
+
+    /// The admin says they did (or undid) a step the app cannot check.
+    pub fn confirm_step(&self, step: StepId, confirmed: bool) -> Result<(), CoreError> {
+        let value = confirmed.then(now);
+        self.conn.execute(
+            "INSERT INTO step (id, confirmed_at) VALUES (?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET confirmed_at = excluded.confirmed_at",
+            params![step.key(), value],
+        )?;
+        Ok(())
+    }
+
+    /// The admin opened the step and began work on it. The first time counts.
+    pub fn mark_started(&self, step: StepId) -> Result<(), CoreError> {
+        self.conn.execute(
+            "INSERT INTO step (id, started_at) VALUES (?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET started_at = COALESCE(step.started_at, excluded.started_at)",
+            params![step.key(), now()],
+        )?;
+        Ok(())
+    }
+
+    pub fn confirm_prerequisite(
+        &self,
+        id: PrerequisiteId,
+        confirmed: bool,
+    ) -> Result<(), CoreError> {
+        if confirmed {
+            self.conn.execute(
+                "INSERT INTO prerequisite (id, confirmed_at) VALUES (?1, ?2)
+                 ON CONFLICT(id) DO NOTHING",
+                params![id.key(), now()],
+            )?;
+        } else {
+            self.conn
+                .execute("DELETE FROM prerequisite WHERE id = ?1", [id.key()])?;
+        }
+        Ok(())
+    }
+
+    pub fn preference(&self, pref: Preference) -> Result<Option<String>, CoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM preference WHERE key = ?1",
+                [pref.key()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_preference(&self, pref: Preference, value: &str) -> Result<(), CoreError> {
+        self.conn.execute(
+            "INSERT INTO preference (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![pref.key(), value],
+        )?;
+        Ok(())
+    }
+}
+
+fn now() -> String {
+    // Formatting a valid UTC time as RFC 3339 does not fail; fall back to the epoch rather than panic.
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::{StatusSource, StepState};
+    use crate::steps::Attention;
+
+    #[test]
+    fn progress_survives_reopening_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = SetupStore::open(dir.path()).unwrap();
+            store.confirm_step(StepId::ActivateAccount, true).unwrap();
+            store
+                .confirm_prerequisite(PrerequisiteId::ActionsEnabled, true)
+                .unwrap();
+            store
+                .record_check(
+                    StepId::InstallPackage,
+                    &CheckResult::NeedsAttention {
+                        reason: Attention::PackageOutdated {
+                            installed: "1.2.0".into(),
+                            required: "1.4.0".into(),
+                        },
+                    },
+                )
+                .unwrap();
+            store.set_preference(Preference::Language, "zh-TW").unwrap();
+        }
+        let store = SetupStore::open(dir.path()).unwrap();
+        let d = store.dashboard().unwrap();
+        assert_eq!(d.steps[0].state, StepState::Done);
+        assert_eq!(d.steps[0].source, StatusSource::Confirmed);
+        assert!(d.prerequisites[0].confirmed);
+        assert!(!d.prerequisites[1].confirmed);
+        assert_eq!(d.steps[5].state, StepState::NeedsAttention);
+        assert_eq!(
+            d.steps[5].reason,
+            Some(Attention::PackageOutdated {
+                installed: "1.2.0".into(),
+                required: "1.4.0".into()
+            })
+        );
+        assert_eq!(
+            store.preference(Preference::Language).unwrap().as_deref(),
+            Some("zh-TW")
+        );
+    }
+
+    #[test]
+    fn unconfirming_a_step_takes_it_back_to_not_started() {
+        let store = SetupStore::in_memory().unwrap();
+        store.confirm_step(StepId::InviteUsers, true).unwrap();
+        store.confirm_step(StepId::InviteUsers, false).unwrap();
+        assert_eq!(
+            store.dashboard().unwrap().steps[4].state,
+            StepState::NotStarted
+        );
+    }
+
+    #[test]
+    fn the_first_start_time_is_kept() {
+        let store = SetupStore::in_memory().unwrap();
+        store.mark_started(StepId::InstallPackage).unwrap();
+        let first = store.dashboard().unwrap().steps[5].updated_at.clone();
+        store.mark_started(StepId::InstallPackage).unwrap();
+        assert_eq!(store.dashboard().unwrap().steps[5].updated_at, first);
+        assert_eq!(
+            store.dashboard().unwrap().steps[5].state,
+            StepState::InProgress
+        );
+    }
+
+    #[test]
+    fn clearing_a_check_falls_back_to_the_confirmation() {
+        let store = SetupStore::in_memory().unwrap();
+        store.confirm_step(StepId::ConnectMarketo, true).unwrap();
+        store
+            .record_check(
+                StepId::ConnectMarketo,
+                &CheckResult::NeedsAttention {
+                    reason: Attention::CredentialsRejected,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            store.dashboard().unwrap().steps[2].state,
+            StepState::NeedsAttention
+        );
+        store.clear_check(StepId::ConnectMarketo).unwrap();
+        assert_eq!(store.dashboard().unwrap().steps[2].state, StepState::Done);
+    }
+
+    #[test]
+    fn a_file_from_a_newer_version_is_refused_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = SetupStore::open(dir.path()).err().unwrap();
+        assert_eq!(err.code(), "store_too_new");
+    }
+
+    #[test]
+    fn a_corrupt_file_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            b"this is not a database at all, not even close",
+        )
+        .unwrap();
+        let err = SetupStore::open(dir.path()).err().unwrap();
+        assert!(matches!(err.code(), "store_open_failed" | "store_failed"));
+    }
+}
