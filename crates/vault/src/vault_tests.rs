@@ -872,3 +872,32 @@ fn logs_never_contain_a_secret() {
     );
     assert_no_canary("log output", &text);
 }
+
+#[test]
+fn vault_can_be_shared_across_threads() {
+    // Tauri keeps it in managed state and calls it from blocking tasks.
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Vault>();
+    let f = Fixture::new();
+    let vault = Arc::new(f.restart());
+    let handles: Vec<_> = Environment::ALL
+        .into_iter()
+        .map(|env| {
+            let vault = vault.clone();
+            std::thread::spawn(move || {
+                vault
+                    .save(env, actions_info(), actions(), StorageMode::Keychain)
+                    .map(|r| r.environment)
+            })
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().expect("thread").is_ok());
+    }
+    assert_eq!(vault.status().credentials.len(), 3);
+    assert_eq!(
+        f.restart().status().credentials.len(),
+        3,
+        "no lost settings update"
+    );
+}
