@@ -1,12 +1,12 @@
 //! A tiny separate process over the real vault, so tests can prove a secret survives a restart
 //! of the app process. Secrets come in on stdin and are compared in here: none is ever printed.
-//!
-//! Usage: vault_probe <store|read|forget|forget-all|status> --dir DIR
-//!        [--service marketo|salesforce|actions] [--env production|sandbox|demo]
-//!        [--account NAME] [--session-only]
-//! store: stdin holds the secret (Marketo: client id, then client secret, one per line).
-//! read:  stdin holds the expected secret(s); prints `match`, `mismatch` or `missing`.
-//! Exit code 0 on success, 2 with `{"code":…,"message":…}` on a vault error, 64 on bad usage.
+
+// Usage: vault_probe <store|read|forget|forget-all|status> --dir DIR
+//        [--service marketo|salesforce|actions] [--env production|sandbox|demo]
+//        [--account NAME] [--session-only]
+// store: stdin holds the secret (Marketo: client id, then client secret, one per line).
+// read:  stdin holds the expected secret(s); prints `match`, `mismatch` or `missing`.
+// Exit code 0 on success, 2 with `{"code":…,"message":…}` on a vault error, 64 on bad usage.
 
 use std::io::Read;
 use std::process::ExitCode;

@@ -11,6 +11,7 @@ mod keychain;
 mod model;
 mod secret;
 mod settings;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod vault;
 

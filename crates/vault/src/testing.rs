@@ -1,6 +1,5 @@
-//! A keyring-core store for tests: keyring-core's mock store plus failures injected on demand
-//! (unavailable, locked, denied, failed) for get, set and delete, shaped like the real stores'.
-//! Public so the app's own tests can drive the vault's fail-closed paths too.
+//! A keychain for tests (behind the `testing` feature): keyring-core's mock store plus
+//! unavailable/locked/denied/failed faults on get, set and delete, shaped like the real stores'.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

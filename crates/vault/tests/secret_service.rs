@@ -1,6 +1,5 @@
-//! The vault against a real Secret Service (gnome-keyring), as `scripts/test-keychain.sh`
-//! starts it: store, read back from another process, check the real keyring, forget, lock.
-//! Built only with `--features secret-service-tests`; without a reachable service it fails.
+//! The vault against a real Secret Service (gnome-keyring under `scripts/test-keychain.sh`):
+//! store, read from another process, check the real keyring, forget, lock. Fails if absent.
 
 #![cfg(target_os = "linux")]
 
