@@ -1,0 +1,188 @@
+//! `ActionsService`: the shared state behind the router, and the calls tests and the demo make directly.
+//! Every mutation runs on a copy of the state, is saved, then swapped in, so a failed save changes nothing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::config::ActionsConfig;
+use crate::error::{ActionsError, Result};
+use crate::http::guard::RateLimiter;
+use crate::model::{Invitation, SalesforceEnvironment, UserRecord};
+use crate::persist::Db;
+use crate::store::{Limits, NewUser, SalesforceLogin, State};
+
+pub struct Shared {
+    pub config: ActionsConfig,
+    pub limits: Limits,
+    pub limiter: RateLimiter,
+    state: Mutex<State>,
+    db: Option<Mutex<Db>>,
+    /// Synced people by Marketo id (JSON of the 13 fields); kept apart from `State` because it can be large.
+    pub people: Mutex<HashMap<String, String>>,
+}
+
+impl Shared {
+    pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Applies `f` to a copy of the state; on success saves it and makes it current.
+    pub fn write<T>(&self, f: impl FnOnce(&mut State, &Limits) -> Result<T>) -> Result<T> {
+        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = guard.clone();
+        let out = f(&mut next, &self.limits)?;
+        if let Some(db) = &self.db {
+            db.lock().unwrap_or_else(|p| p.into_inner()).save(&next)?;
+        }
+        *guard = next;
+        Ok(out)
+    }
+
+    pub fn save_people(&self, rows: &[(String, String)]) -> Result<usize> {
+        if let Some(db) = &self.db {
+            db.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .save_people(rows)?;
+        }
+        let mut people = self.people.lock().unwrap_or_else(|p| p.into_inner());
+        for (id, json) in rows {
+            people.insert(id.clone(), json.clone());
+        }
+        Ok(people.len())
+    }
+}
+
+/// The local Actions service: state, rules and the router that serves them.
+#[derive(Clone)]
+pub struct ActionsService {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for ActionsService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionsService")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ActionsService {
+    /// Creates the service; with `sqlite_path` set, loads the saved state (or starts a new file).
+    pub fn new(config: ActionsConfig) -> Result<Self> {
+        let limits = Limits {
+            seat_limit: config.seat_limit,
+            team_limit: config.team_limit,
+            invite_link_base: config.invite_link_base.clone(),
+            munchkin_id: config.munchkin_id.clone(),
+        };
+        let (state, db) = match &config.sqlite_path {
+            Some(path) => {
+                let mut db = Db::open(path)?;
+                let state = match db.load()? {
+                    Some(s) => s,
+                    None => {
+                        let s = State::default();
+                        db.save(&s)?;
+                        s
+                    }
+                };
+                (state, Some(Mutex::new(db)))
+            }
+            None => (State::default(), None),
+        };
+        let people = match &db {
+            Some(db) => db.lock().unwrap_or_else(|p| p.into_inner()).load_people()?,
+            None => HashMap::new(),
+        };
+        let mut state = state;
+        // A sync cannot survive a restart: the runner is gone, so record that it stopped.
+        if state.sync.phase == crate::model::SyncPhase::Running {
+            state.sync.phase = crate::model::SyncPhase::Failed;
+            state.sync.errors.push(crate::model::SyncErrorEntry {
+                code: "interrupted".into(),
+                message: "the service restarted while the sync ran; start it again".into(),
+                at: crate::ids::now_rfc3339(),
+            });
+        }
+        Ok(Self {
+            shared: Arc::new(Shared {
+                limiter: RateLimiter::new(config.rate_limit),
+                config,
+                limits,
+                state: Mutex::new(state),
+                db,
+                people: Mutex::new(people),
+            }),
+        })
+    }
+
+    /// The routes (`/scim/v2/...`, `/api/v1/...`) with state applied, ready to serve or nest.
+    pub fn router(&self) -> axum::Router {
+        crate::http::router(self.shared.clone())
+    }
+
+    pub fn config(&self) -> &ActionsConfig {
+        &self.shared.config
+    }
+
+    /// Every invitation sent so far, oldest first.
+    pub fn outbox(&self) -> Vec<Invitation> {
+        self.shared.read(|s| s.outbox.clone())
+    }
+
+    /// Stand-in control: the invitee accepts and connects Salesforce with the same email
+    /// (API Enabled, the instance's environment). Returns the now active user.
+    pub fn accept_invitation(&self, user_id: &str) -> Result<UserRecord> {
+        accept(&self.shared, user_id)
+    }
+
+    /// Step 1 without HTTP (seeding a demo): invites these Marketo admins; the first success activates.
+    pub fn activate(&self, admin_emails: &[&str]) -> Result<Vec<Result<UserRecord>>> {
+        let admins = admin_emails
+            .iter()
+            .map(|e| NewUser {
+                user_name: (*e).to_owned(),
+                ..NewUser::default()
+            })
+            .collect();
+        let results = self
+            .shared
+            .write(|s, limits| Ok(s.activate(limits, admins)))?;
+        Ok(results.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// How many distinct people the sync has stored.
+    pub fn people_synced(&self) -> usize {
+        self.shared
+            .people
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+}
+
+pub(crate) fn accept(shared: &Shared, user_id: &str) -> Result<UserRecord> {
+    shared.write(|s, _| {
+        let user = s.user(user_id)?.clone();
+        if s.salesforce.iter().any(|c| c.user_id == user_id) {
+            return Ok(user);
+        }
+        let environment = s
+            .instance
+            .salesforce_environment
+            .unwrap_or(SalesforceEnvironment::Production);
+        s.connect_salesforce(
+            user_id,
+            SalesforceLogin {
+                username: user.user_name.clone(),
+                email: user.user_name.clone(),
+                environment,
+                org_id: "00D000000000DEMO".into(),
+                api_enabled: true,
+            },
+        )?;
+        s.user(user_id)
+            .cloned()
+            .map_err(|_| ActionsError::NotFound("user"))
+    })
+}
