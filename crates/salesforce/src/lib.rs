@@ -1,0 +1,1 @@
+//! Salesforce client: OAuth loopback login with PKCE, token refresh, users, package and remote-site checks.
