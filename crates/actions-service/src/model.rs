@@ -143,7 +143,7 @@ pub struct SyncRecord {
 /// One invitation email the service "sent": what tests and the demo read instead of a mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "OutboxInvitation")]
 pub struct Invitation {
     pub user_id: String,
     pub recipient: String,
