@@ -1,0 +1,287 @@
+//! Parsed rows in one flat buffer: cells are offsets, so a million rows cost a few allocations.
+//! Built by the `csv` crate (quotes, quoted newlines, ragged rows, huge fields) from any UTF-8 reader.
+
+use crate::error::{CsvError, Result};
+use std::io::Read;
+
+#[derive(Debug, Default, Clone)]
+pub struct Table {
+    buf: String,
+    /// End offset in `buf` of every cell, row after row.
+    cell_ends: Vec<u32>,
+    /// Index into `cell_ends` of each row's first cell; one extra entry closes the last row.
+    row_starts: Vec<u32>,
+    /// 1-based physical line on which each row starts.
+    lines: Vec<u32>,
+    max_cols: usize,
+    /// Whether parsing stopped at a record limit before the end of the input.
+    pub truncated: bool,
+}
+
+impl Table {
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn max_cols(&self) -> usize {
+        self.max_cols
+    }
+
+    pub fn line(&self, row: usize) -> u32 {
+        self.lines.get(row).copied().unwrap_or(0)
+    }
+
+    pub fn row_len(&self, row: usize) -> usize {
+        match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => (b - a) as usize,
+            _ => 0,
+        }
+    }
+
+    pub fn cell(&self, row: usize, col: usize) -> &str {
+        if col >= self.row_len(row) {
+            return "";
+        }
+        let i = self.row_starts[row] as usize + col;
+        let end = self.cell_ends[i] as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.cell_ends[i - 1] as usize
+        };
+        self.buf.get(start..end).unwrap_or("")
+    }
+
+    pub fn row(&self, row: usize) -> impl Iterator<Item = &str> + '_ {
+        (0..self.row_len(row)).map(move |c| self.cell(row, c))
+    }
+
+    /// Every cell of the row is empty or whitespace.
+    pub fn is_blank(&self, row: usize) -> bool {
+        self.row(row)
+            .all(|c| c.chars().all(|ch| ch.is_whitespace() || is_invisible(ch)))
+    }
+
+    /// Builds a table from rows of owned cells (spreadsheets, tests).
+    pub fn from_rows<I, R, S>(rows: I) -> Self
+    where
+        I: IntoIterator<Item = (u32, R)>,
+        R: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut t = Builder::default();
+        for (line, row) in rows {
+            for cell in row {
+                t.push_cell(cell.as_ref().as_bytes());
+            }
+            t.end_row(line);
+        }
+        t.finish(false)
+    }
+}
+
+pub(crate) fn is_invisible(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{00A0}'
+            | '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{202F}'
+            | '\u{2007}'
+            | '\u{00AD}'
+    )
+}
+
+#[derive(Default)]
+struct Builder {
+    buf: Vec<u8>,
+    cell_ends: Vec<u32>,
+    row_starts: Vec<u32>,
+    lines: Vec<u32>,
+    max_cols: usize,
+}
+
+impl Builder {
+    fn push_cell(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        self.cell_ends.push(self.buf.len() as u32);
+    }
+
+    fn end_row(&mut self, line: u32) {
+        self.row_starts.push(self.cell_ends.len() as u32);
+        self.lines.push(line);
+    }
+
+    fn finish(mut self, truncated: bool) -> Table {
+        let mut starts = Vec::with_capacity(self.row_starts.len() + 1);
+        starts.push(0u32);
+        starts.extend_from_slice(&self.row_starts);
+        for w in starts.windows(2) {
+            self.max_cols = self.max_cols.max((w[1] - w[0]) as usize);
+        }
+        let buf = String::from_utf8(self.buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Table {
+            buf,
+            cell_ends: self.cell_ends,
+            row_starts: starts,
+            lines: self.lines,
+            max_cols: self.max_cols,
+            truncated,
+        }
+    }
+}
+
+/// Passes bytes through, noting where each newline is: the `csv` crate's own line count skips
+/// blank lines, but the admin needs the physical line number their editor shows.
+struct LineIndex<R> {
+    inner: R,
+    pos: u64,
+    prev_cr: bool,
+    /// (start, end) of each line terminator not yet passed: "\n" or "\r\n".
+    newlines: std::collections::VecDeque<(u64, u64)>,
+    consumed: u64,
+}
+
+impl<R: Read> Read for LineIndex<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                let at = self.pos + i as u64;
+                let prev_cr = if i > 0 {
+                    buf[i - 1] == b'\r'
+                } else {
+                    self.prev_cr
+                };
+                self.newlines
+                    .push_back((if prev_cr { at - 1 } else { at }, at + 1));
+            }
+        }
+        if n > 0 {
+            self.prev_cr = buf[n - 1] == b'\r';
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> LineIndex<R> {
+    /// 1-based line of the record the parser says starts at `byte`; offsets never decrease.
+    /// The parser reports the start of any blank lines it skipped, so those are stepped over.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut cur = byte;
+        while let Some(&(_, e)) = self.newlines.front().filter(|&&(s, _)| s < byte) {
+            self.newlines.pop_front();
+            self.consumed += 1;
+            cur = cur.max(e);
+        }
+        while let Some(&(s, e)) = self.newlines.front() {
+            if s != cur {
+                break;
+            }
+            self.newlines.pop_front();
+            self.consumed += 1;
+            cur = e;
+        }
+        self.consumed + 1
+    }
+}
+
+/// Parses delimited UTF-8 text. `max_records` stops early (for previews of huge files).
+pub fn parse<R: Read>(
+    input: R,
+    delimiter: u8,
+    size_hint: usize,
+    max_records: Option<usize>,
+) -> Result<Table> {
+    if size_hint > u32::MAX as usize {
+        return Err(CsvError::FileTooLarge);
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(LineIndex {
+            inner: input,
+            pos: 0,
+            prev_cr: false,
+            newlines: Default::default(),
+            consumed: 0,
+        });
+    let mut b = Builder {
+        buf: Vec::with_capacity(size_hint),
+        cell_ends: Vec::with_capacity(size_hint / 12),
+        row_starts: Vec::with_capacity(size_hint / 48),
+        lines: Vec::with_capacity(size_hint / 48),
+        max_cols: 0,
+    };
+    let mut rec = csv::ByteRecord::new();
+    let mut truncated = false;
+    loop {
+        if max_records.is_some_and(|m| b.lines.len() >= m) {
+            truncated = true;
+            break;
+        }
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(io) => CsvError::Io(io),
+                    _ => CsvError::Io(std::io::Error::other("malformed delimited text")),
+                });
+            }
+        }
+        if b.buf.len() + rec.as_slice().len() > u32::MAX as usize {
+            return Err(CsvError::FileTooLarge);
+        }
+        for field in rec.iter() {
+            b.push_cell(field);
+        }
+        let byte = rec.position().map_or(0, |p| p.byte());
+        let line = rdr.get_mut().line_at(byte);
+        b.end_row(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+    Ok(b.finish(truncated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_newlines_ragged_and_lines() {
+        let text = "a,b,c\n\"x\ny\",2\n\n3,4,5,6\n";
+        let crlf = "a\r\n\r\n\r\nb\r\n\"c\r\nd\"\r\ne";
+        let t = parse(crlf.as_bytes(), b',', 0, None).unwrap();
+        assert_eq!(
+            (0..t.rows()).map(|r| t.line(r)).collect::<Vec<_>>(),
+            vec![1, 4, 5, 7]
+        );
+        let t = parse(text.as_bytes(), b',', text.len(), None).unwrap();
+        assert_eq!(t.rows(), 3);
+        assert_eq!(t.cell(1, 0), "x\ny");
+        assert_eq!(t.row_len(1), 2);
+        assert_eq!(t.cell(1, 2), "");
+        assert_eq!(t.max_cols(), 4);
+        assert_eq!((t.line(0), t.line(1), t.line(2)), (1, 2, 5));
+    }
+
+    #[test]
+    fn limit_and_blank() {
+        let text = "a\n,\nc\n";
+        let t = parse(text.as_bytes(), b',', 0, Some(2)).unwrap();
+        assert_eq!(t.rows(), 2);
+        assert!(t.truncated);
+        assert!(t.is_blank(1));
+        let t = Table::from_rows([(1, vec!["x", "y"]), (2, vec!["\u{00A0}"])]);
+        assert_eq!(t.cell(0, 1), "y");
+        assert!(t.is_blank(1));
+        assert_eq!(t.cell(5, 5), "");
+    }
+}
