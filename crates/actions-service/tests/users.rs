@@ -47,7 +47,7 @@ async fn reinviting_an_invited_or_active_user_is_409_uniqueness_without_a_second
     );
     let (st, _) = s.accept(u["id"].as_str().unwrap_or_default()).await;
     assert_eq!(st, StatusCode::OK);
-    let (st, e) = s.invite(" bob@example.com ").await;
+    let (st, e) = s.invite("bob@Example.com").await;
     assert_eq!(st, StatusCode::CONFLICT);
     assert_eq!(e["code"], "user_already_exists");
     let to_bob = s

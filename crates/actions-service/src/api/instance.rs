@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ActionsError;
-use crate::http::extract::{Api, Body};
+use crate::http::extract::{Api, Body, objects_at};
 use crate::http::reply::{Problem, json};
 use crate::model::SalesforceEnvironment;
 use crate::service::Shared;
@@ -91,8 +91,11 @@ struct ActivationView {
 
 pub async fn activate(
     AxState(shared): AxState<Arc<Shared>>,
-    Body(input, ..): Body<ActivationIn, Api>,
+    Body(raw, ..): Body<serde_json::Value, Api>,
 ) -> Result<Response, Problem> {
+    objects_at(&raw, &["admins/*"])?;
+    let input: ActivationIn =
+        serde_json::from_value(raw).map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
     if input.admins.is_empty() {
         return Err(Problem(ActionsError::InvalidValue(
             "admins must name at least one Marketo admin".into(),

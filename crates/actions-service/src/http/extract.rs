@@ -70,9 +70,11 @@ impl<T: DeserializeOwned, S: Surface, St: Send + Sync> FromRequest<St> for Body<
 
     async fn from_request(req: Request, _: &St) -> Result<Self, Self::Rejection> {
         let bytes = read_body(req, S::body_limit()).await.map_err(S::reject)?;
-        parse_json(&bytes)
+        let value: serde_json::Value = parse_json(&bytes).map_err(S::reject)?;
+        objects_at(&value, &[]).map_err(S::reject)?;
+        serde_json::from_value(value)
             .map(|v| Body(v, PhantomData))
-            .map_err(S::reject)
+            .map_err(|e| S::reject(ActionsError::InvalidSyntax(describe(&e))))
     }
 }
 
@@ -106,4 +108,40 @@ impl<S: Surface, St: Send + Sync> FromRequestParts<St> for Params<S> {
                 ))
             })
     }
+}
+
+/// Serde reads a struct from a JSON array too (`[null, "x"]` as `{a: null, b: "x"}`); the contract
+/// says objects. Checks that the value at each path (`/`-separated keys, `*` for every array item)
+/// is an object, or null, or absent.
+pub fn objects_at(v: &serde_json::Value, paths: &[&str]) -> Result<(), ActionsError> {
+    fn walk(v: &serde_json::Value, keys: &[&str], path: &str) -> Result<(), ActionsError> {
+        match keys.split_first() {
+            None => match v {
+                serde_json::Value::Object(_) | serde_json::Value::Null => Ok(()),
+                _ => Err(ActionsError::InvalidSyntax(format!(
+                    "{} must be an object",
+                    if path.is_empty() { "the body" } else { path }
+                ))),
+            },
+            Some((&"*", rest)) => match v {
+                serde_json::Value::Array(items) => {
+                    items.iter().try_for_each(|i| walk(i, rest, path))
+                }
+                _ => Ok(()),
+            },
+            Some((key, rest)) => match v.get(*key) {
+                Some(child) => walk(child, rest, key),
+                None => Ok(()),
+            },
+        }
+    }
+    if !v.is_object() {
+        return Err(ActionsError::InvalidSyntax(
+            "the body must be a JSON object".into(),
+        ));
+    }
+    paths.iter().try_for_each(|p| {
+        let keys: Vec<&str> = p.split('/').filter(|k| !k.is_empty()).collect();
+        walk(v, &keys, "")
+    })
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::{BULK_REQUEST_URN, BULK_RESPONSE_URN, groups, require_schema, users};
 use crate::error::{ActionsError, Result};
-use crate::http::extract::{parse_json, read_body};
+use crate::http::extract::{objects_at, parse_json, read_body};
 use crate::http::reply::{ScimError, scim, scim_error_body};
 use crate::service::Shared;
 
@@ -118,6 +118,7 @@ pub async fn bulk(
     let limit = shared.config.bulk_max_payload_bytes;
     let bytes = read_body(req, limit).await?;
     let raw: Value = parse_json(&bytes)?;
+    objects_at(&raw, &["Operations/*"])?;
     let input: BulkIn =
         serde_json::from_value(raw).map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
     require_schema(&input.schemas, BULK_REQUEST_URN)?;

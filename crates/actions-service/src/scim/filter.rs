@@ -12,14 +12,14 @@ pub struct Eq {
 
 pub fn parse(filter: &str, allowed: &[&str]) -> Result<Eq> {
     let bad = |why: &str| ActionsError::InvalidFilter(why.to_owned());
-    let f = filter.trim();
-    let (attribute, rest) = f
-        .split_once(char::is_whitespace)
-        .ok_or_else(|| bad("expected: attribute eq \"value\""))?;
-    let rest = rest.trim_start();
+    // Spaces only (no tabs or other whitespace), as the contract's pattern says.
+    let f = filter.trim_matches(' ');
+    let shape = || bad("expected: attribute eq \"value\"");
+    let (attribute, rest) = f.split_once(' ').ok_or_else(shape)?;
     let (op, literal) = rest
-        .split_once(char::is_whitespace)
-        .ok_or_else(|| bad("expected: attribute eq \"value\""))?;
+        .trim_start_matches(' ')
+        .split_once(' ')
+        .ok_or_else(shape)?;
     if !op.eq_ignore_ascii_case("eq") {
         return Err(bad("only the eq operator is supported"));
     }
@@ -30,8 +30,8 @@ pub fn parse(filter: &str, allowed: &[&str]) -> Result<Eq> {
             allowed.join(", ")
         )));
     }
-    let literal = literal.trim();
-    if !literal.starts_with('"') {
+    let literal = literal.trim_start_matches(' ');
+    if !literal.starts_with('"') || !literal.ends_with('"') || literal.len() < 2 {
         return Err(bad("the value must be a quoted string"));
     }
     let value: String =
@@ -66,6 +66,7 @@ mod tests {
             r#"title eq "a""#,
             "userName eq a",
             r#"userName eq "a" and title eq "b""#,
+            "userName\teq \"a\"",
         ] {
             assert!(
                 matches!(parse(f, &["userName"]), Err(ActionsError::InvalidFilter(_))),

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::patch::{self, TeamEdit};
 use super::{GROUP_URN, filter, list, render, require_schema};
 use crate::error::{ActionsError, Result};
-use crate::http::extract::{Body, Id, Params, Scim};
+use crate::http::extract::{Body, Id, Params, Scim, objects_at};
 use crate::http::reply::{ScimError, no_content, scim};
 use crate::service::Shared;
 
@@ -30,6 +30,7 @@ struct GroupIn {
 }
 
 fn group_in(data: &Value) -> Result<(String, Vec<String>)> {
+    objects_at(data, &["members/*"])?;
     let g: GroupIn = serde_json::from_value(data.clone())
         .map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
     require_schema(&g.schemas, GROUP_URN)?;

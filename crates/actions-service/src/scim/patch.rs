@@ -38,6 +38,7 @@ struct PatchIn {
 }
 
 pub fn operations(data: &Value) -> Result<Vec<Op>> {
+    crate::http::extract::objects_at(data, &["Operations/*"])?;
     let p: PatchIn = serde_json::from_value(data.clone())
         .map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
     require_schema(&p.schemas, PATCH_URN)?;

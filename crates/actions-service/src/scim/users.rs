@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{USER_URN, filter, list, patch, render, require_schema};
 use crate::error::{ActionsError, Result};
-use crate::http::extract::{Body, Id, Params, Scim};
+use crate::http::extract::{Body, Id, Params, Scim, objects_at};
 use crate::http::reply::{ScimError, no_content, scim};
 use crate::model::Role;
 use crate::service::Shared;
@@ -45,6 +45,13 @@ pub struct UserIn {
 }
 
 fn user_in(data: &Value) -> Result<UserIn> {
+    objects_at(
+        data,
+        &[
+            "name",
+            "urn:sia:params:scim:schemas:extension:actions:2.0:User",
+        ],
+    )?;
     let u: UserIn = serde_json::from_value(data.clone())
         .map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
     require_schema(&u.schemas, USER_URN)?;
