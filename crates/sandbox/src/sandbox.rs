@@ -1,0 +1,290 @@
+//! Starts the Salesforce and Marketo stand-ins (and the Actions service) on loopback through the harness.
+//! One call for tests, demo mode, benchmarks and `sia sandbox`; one handle to read logs and inject faults.
+
+use crate::SandboxError;
+use crate::clock::Clock;
+use crate::harness::{self, Bound, FaultControl, FaultRule, RequestLog, ServeOptions, Served};
+use crate::marketo::{self, MarketoConfig, MarketoControl, MarketoCredentials};
+use crate::salesforce::{self, OrgType, SalesforceConfig, SalesforceControl};
+use crate::store::Store;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Ports to listen on; 0 lets the OS pick a free one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SandboxPorts {
+    pub salesforce: u16,
+    pub marketo: u16,
+    pub actions: u16,
+}
+
+impl SandboxPorts {
+    /// Every port OS-assigned.
+    pub const ANY: SandboxPorts = SandboxPorts {
+        salesforce: 0,
+        marketo: 0,
+        actions: 0,
+    };
+    /// Fixed ports of demo mode, so URLs saved by the app stay valid across restarts.
+    pub const DEMO: SandboxPorts = SandboxPorts {
+        salesforce: 47801,
+        marketo: 47802,
+        actions: 47803,
+    };
+}
+
+/// Everything [`Sandbox::start`] needs.
+#[derive(Clone)]
+pub struct SandboxConfig {
+    pub salesforce: SalesforceConfig,
+    pub marketo: MarketoConfig,
+    pub ports: SandboxPorts,
+    /// SQLite file that keeps grants and tokens across restarts; `None` keeps state in memory.
+    pub state_file: Option<PathBuf>,
+    /// Requests kept in the log (oldest dropped first).
+    pub log_capacity: usize,
+    /// Fault rules active from the start, per service.
+    pub salesforce_faults: Vec<FaultRule>,
+    pub marketo_faults: Vec<FaultRule>,
+    pub actions_faults: Vec<FaultRule>,
+    /// The Actions admin API router to serve beside the stand-ins; `None` serves no Actions service.
+    pub actions_router: Option<axum::Router>,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("salesforce", &self.salesforce)
+            .field("marketo", &self.marketo)
+            .field("ports", &self.ports)
+            .field("state_file", &self.state_file.as_ref().map(|_| "<set>"))
+            .field("actions", &self.actions_router.is_some())
+            .finish()
+    }
+}
+
+impl SandboxConfig {
+    /// Demo mode: fixed ports, the login page (no auto-approve), real lifetimes, 5,000 people.
+    pub fn demo() -> Self {
+        SandboxConfig {
+            salesforce: SalesforceConfig::default(),
+            marketo: MarketoConfig::default(),
+            ports: SandboxPorts::DEMO,
+            state_file: None,
+            log_capacity: 10_000,
+            salesforce_faults: Vec::new(),
+            marketo_faults: Vec::new(),
+            actions_faults: Vec::new(),
+            actions_router: None,
+        }
+    }
+
+    /// Tests: OS-assigned ports, auto-approve, small pages (200), 2,000 people, in-memory state.
+    /// Lifetimes stay real; tests move [`RunningSandbox::clock`] forward instead of sleeping.
+    pub fn for_tests() -> Self {
+        let mut c = SandboxConfig::demo();
+        c.ports = SandboxPorts::ANY;
+        c.salesforce.auto_approve = true;
+        c.salesforce.page_size = 200;
+        c.salesforce.access_token_ttl = Duration::from_secs(15 * 60);
+        c.marketo.people = 2_000;
+        c.log_capacity = 50_000;
+        c
+    }
+
+    /// Serves `router` as the Actions admin API beside the stand-ins.
+    pub fn with_actions_router(mut self, router: axum::Router) -> Self {
+        self.actions_router = Some(router);
+        self
+    }
+}
+
+/// What the UI may show about a running sandbox: URLs and ids, never a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SandboxInfo {
+    pub salesforce_url: String,
+    pub salesforce_org_type: OrgType,
+    pub salesforce_redirect_uris: Vec<String>,
+    pub marketo_url: String,
+    pub marketo_rest_url: String,
+    pub marketo_identity_url: String,
+    pub munchkin_id: String,
+    pub actions_url: Option<String>,
+}
+
+/// Starts the sandbox.
+pub struct Sandbox;
+
+impl Sandbox {
+    /// Binds the ports, builds the stand-ins and serves them. Needs a Tokio runtime.
+    pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
+        if config.salesforce.redirect_uris.is_empty() {
+            return Err(SandboxError::Config("no Salesforce redirect URI is registered".into()));
+        }
+        if config.salesforce.consumer_key.trim().is_empty() {
+            return Err(SandboxError::Config("the Salesforce consumer key is empty".into()));
+        }
+        let store = match &config.state_file {
+            Some(path) => Some(Arc::new(Store::open(path)?)),
+            None => None,
+        };
+        let clock = Clock::new();
+        let log = RequestLog::new(config.log_capacity);
+        let opts = |service: &str, rules: &[FaultRule]| ServeOptions {
+            service: service.to_string(),
+            faults: FaultControl::new(rules.iter().cloned()),
+            log: log.clone(),
+            clock: clock.clone(),
+        };
+
+        let sf_bound = Bound::loopback(config.ports.salesforce).await?;
+        let mk_bound = Bound::loopback(config.ports.marketo).await?;
+        let actions_bound = match &config.actions_router {
+            Some(_) => Some(Bound::loopback(config.ports.actions).await?),
+            None => None,
+        };
+
+        let (sf_router, sf_control) = salesforce::build(
+            sf_bound.base_url(),
+            config.salesforce.clone(),
+            clock.clone(),
+            store.clone(),
+        );
+        let owners: Vec<String> = sf_control
+            .users()
+            .iter()
+            .filter(|u| u.is_active)
+            .map(|u| u.id.clone())
+            .collect();
+        let (mk_router, mk_control) = marketo::build(config.marketo.clone(), clock.clone(), owners, store.clone());
+
+        let salesforce = harness::serve_bound(sf_bound, sf_router, opts("salesforce", &config.salesforce_faults));
+        let marketo = harness::serve_bound(mk_bound, mk_router, opts("marketo", &config.marketo_faults));
+        let actions = match (actions_bound, config.actions_router) {
+            (Some(bound), Some(router)) => Some(harness::serve_bound(bound, router, opts("actions", &config.actions_faults))),
+            _ => None,
+        };
+        Ok(RunningSandbox {
+            salesforce_url: salesforce.base_url(),
+            marketo_url: marketo.base_url(),
+            actions_url: actions.as_ref().map(Served::base_url),
+            salesforce,
+            marketo,
+            actions,
+            sf_control,
+            mk_control,
+            log,
+            clock,
+        })
+    }
+}
+
+/// Same as [`Sandbox::start`].
+pub async fn start_all(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
+    Sandbox::start(config).await
+}
+
+/// The running stand-ins. Drop it inside the runtime, or call [`RunningSandbox::shutdown`].
+pub struct RunningSandbox {
+    salesforce: Served,
+    marketo: Served,
+    actions: Option<Served>,
+    salesforce_url: String,
+    marketo_url: String,
+    actions_url: Option<String>,
+    sf_control: SalesforceControl,
+    mk_control: MarketoControl,
+    log: RequestLog,
+    clock: Clock,
+}
+
+impl RunningSandbox {
+    /// Login host and `instance_url` of the Salesforce org, e.g. `http://127.0.0.1:47801`.
+    pub fn salesforce_url(&self) -> &str {
+        &self.salesforce_url
+    }
+
+    /// Marketo base URL; REST lives under `/rest`, the token endpoint under `/identity`.
+    pub fn marketo_url(&self) -> &str {
+        &self.marketo_url
+    }
+
+    pub fn marketo_rest_url(&self) -> String {
+        format!("{}/rest", self.marketo_url)
+    }
+
+    pub fn marketo_identity_url(&self) -> String {
+        format!("{}/identity", self.marketo_url)
+    }
+
+    /// Base URL of the Actions admin API, when one is served.
+    pub fn actions_url(&self) -> Option<&str> {
+        self.actions_url.as_deref()
+    }
+
+    /// The demo Marketo API user's Munchkin ID, client id and secret.
+    pub fn marketo_credentials(&self) -> MarketoCredentials {
+        self.mk_control.credentials().clone()
+    }
+
+    pub fn salesforce_consumer_key(&self) -> &str {
+        self.sf_control.consumer_key()
+    }
+
+    /// URLs and ids for display (no secrets).
+    pub fn info(&self) -> SandboxInfo {
+        SandboxInfo {
+            salesforce_url: self.salesforce_url.clone(),
+            salesforce_org_type: self.sf_control.org_type(),
+            salesforce_redirect_uris: self.sf_control.redirect_uris().to_vec(),
+            marketo_url: self.marketo_url.clone(),
+            marketo_rest_url: self.marketo_rest_url(),
+            marketo_identity_url: self.marketo_identity_url(),
+            munchkin_id: self.mk_control.credentials().munchkin_id.clone(),
+            actions_url: self.actions_url.clone(),
+        }
+    }
+
+    /// Every request any service received.
+    pub fn log(&self) -> &RequestLog {
+        &self.log
+    }
+
+    pub fn salesforce_faults(&self) -> &FaultControl {
+        self.salesforce.faults()
+    }
+
+    pub fn marketo_faults(&self) -> &FaultControl {
+        self.marketo.faults()
+    }
+
+    pub fn actions_faults(&self) -> Option<&FaultControl> {
+        self.actions.as_ref().map(Served::faults)
+    }
+
+    pub fn salesforce(&self) -> &SalesforceControl {
+        &self.sf_control
+    }
+
+    pub fn marketo(&self) -> &MarketoControl {
+        &self.mk_control
+    }
+
+    /// The services' shared clock: advance it to expire tokens or pass rate windows.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Stops every service and closes their connections.
+    pub async fn shutdown(self) {
+        self.salesforce.shutdown().await;
+        self.marketo.shutdown().await;
+        if let Some(a) = self.actions {
+            a.shutdown().await;
+        }
+    }
+}
