@@ -285,7 +285,8 @@ pub(crate) fn check(
         for f in TargetField::ALL {
             let fb = res.field_bits[f.index()];
             for code in ProblemCode::ALL.iter().filter(|c| fb & c.bit() != 0) {
-                push(Problem::new(*code, Some(f)).with("value", res.get(f)));
+                let original = src.raw(f).unwrap_or_default();
+                push(Problem::new(*code, Some(f)).with("value", res.get(f)).with("original", original));
             }
         }
         if res.bits & ProblemCode::NameSplit.bit() != 0 {
