@@ -2,7 +2,6 @@
 //! The runner pulls pages of people from a source (the Marketo REST client, plugged in later) and keeps those with a Salesforce owner.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use serde::Serialize;
 
@@ -124,6 +123,9 @@ pub struct SourceError {
     pub message: String,
 }
 
+/// Re-exported so an implementor of [`PeopleSource`] needs no dependency of its own.
+pub use async_trait::async_trait;
+
 /// Where the sync reads people from. The Marketo REST client implements it (issue 7);
 /// tests use an in-memory source.
 #[async_trait::async_trait]
@@ -142,23 +144,6 @@ pub fn requested_fields() -> Vec<&'static str> {
         .map(|f| f.marketo_field)
         .chain([OWNER_FIELD])
         .collect()
-}
-
-/// Progress the runner reports after each page.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Progress {
-    pub synced: u64,
-    pub skipped_no_owner: u64,
-}
-
-/// People per minute since `started`; 0 before any time has passed.
-pub fn rate_per_minute(people: u64, started: Instant) -> f64 {
-    let secs = started.elapsed().as_secs_f64();
-    if secs <= 0.0 {
-        0.0
-    } else {
-        people as f64 * 60.0 / secs
-    }
 }
 
 /// Splits a page into people to keep (Marketo id, JSON of the 13 fields) and a count of those without owner.

@@ -325,7 +325,7 @@ fn person(id: u32, owner: bool) -> Person {
     p
 }
 
-#[async_trait::async_trait]
+#[sia_actions_service::sync::async_trait]
 impl PeopleSource for Pages {
     async fn page(
         &self,
@@ -349,7 +349,7 @@ impl PeopleSource for Pages {
 
 struct Failing;
 
-#[async_trait::async_trait]
+#[sia_actions_service::sync::async_trait]
 impl PeopleSource for Failing {
     async fn page(
         &self,

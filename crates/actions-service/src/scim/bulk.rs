@@ -29,7 +29,8 @@ struct OperationIn {
 #[serde(rename_all = "camelCase")]
 struct BulkIn {
     schemas: Vec<String>,
-    fail_on_errors: Option<u32>,
+    /// Any JSON integer (`2` or `2.0`); checked in `fail_on_errors`.
+    fail_on_errors: Option<serde_json::Number>,
     #[serde(rename = "Operations")]
     operations: Vec<OperationIn>,
 }
@@ -111,6 +112,22 @@ fn run(
     }
 }
 
+/// `failOnErrors` as a count; JSON Schema calls `2.0` an integer too.
+fn fail_on_errors(n: Option<&serde_json::Number>) -> Result<Option<u64>> {
+    let Some(n) = n else { return Ok(None) };
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= 4_294_967_295.0)
+            .map(|f| f as u64)
+    });
+    match whole {
+        Some(v) if v <= u64::from(u32::MAX) => Ok(Some(v)),
+        _ => Err(ActionsError::InvalidValue(
+            "failOnErrors must be an integer from 0 to 4294967295".into(),
+        )),
+    }
+}
+
 pub async fn bulk(
     AxState(shared): AxState<Arc<Shared>>,
     req: Request,
@@ -126,11 +143,12 @@ pub async fn bulk(
     if input.operations.len() > max {
         return Err(ActionsError::TooManyOperations { limit: max }.into());
     }
+    let fail_on_errors = fail_on_errors(input.fail_on_errors.as_ref())?;
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut results = Vec::with_capacity(input.operations.len());
-    let mut errors = 0u32;
+    let mut errors = 0u64;
     for op in input.operations {
-        if input.fail_on_errors.is_some_and(|n| n > 0 && errors >= n) {
+        if fail_on_errors.is_some_and(|n| n > 0 && errors >= n) {
             break;
         }
         let method = op.method.to_ascii_uppercase();

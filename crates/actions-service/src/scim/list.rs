@@ -17,11 +17,20 @@ pub struct Page {
 fn int(params: &HashMap<String, String>, name: &str) -> Result<Option<i64>> {
     match params.get(name) {
         None => Ok(None),
-        Some(v) => v
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ActionsError::InvalidValue(format!("{name} must be an integer"))),
+        Some(v) => {
+            let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ActionsError::InvalidValue(format!(
+                    "{name} must be an integer"
+                )));
+            }
+            // Out-of-range integers saturate: they are clamped to the valid range anyway.
+            Ok(Some(v.parse::<i64>().unwrap_or(if v.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            })))
+        }
     }
 }
 
@@ -82,6 +91,13 @@ mod tests {
             })
         );
         assert!(p(&[("count", "ten")]).is_err());
+        assert!(p(&[("count", " 1")]).is_err());
+        assert_eq!(
+            p(&[("startIndex", "99999999999999999999999")])
+                .map(|p| p.start_index)
+                .ok(),
+            Some(i64::MAX as usize)
+        );
         let v = respond(
             (0..5).map(Value::from).collect(),
             Page {
