@@ -301,6 +301,9 @@ impl State {
         }
         self.users.retain(|u| u.id != id);
         self.salesforce.retain(|c| c.user_id != id);
+        if self.salesforce.is_empty() {
+            self.instance.salesforce_environment = None;
+        }
         Ok(())
     }
 

@@ -458,3 +458,95 @@ async fn sync_reports_source_errors_and_needs_a_source() {
     assert_eq!(done["state"], "failed");
     assert_eq!(done["errors"][0]["code"], "marketo_607");
 }
+
+/// A source that holds its first page until the test opens the gate, so "while the sync runs" is observable.
+struct Gated(Arc<tokio::sync::Semaphore>);
+
+#[sia_actions_service::sync::async_trait]
+impl PeopleSource for Gated {
+    async fn page(
+        &self,
+        _: &SourceCredentials,
+        _: Option<String>,
+    ) -> Result<PeoplePage, SourceError> {
+        let _permit = self.0.acquire().await.map_err(|_| SourceError {
+            code: "closed".into(),
+            message: "gate closed".into(),
+        })?;
+        Ok(PeoplePage {
+            people: vec![person(7, true)],
+            next: None,
+        })
+    }
+}
+
+#[tokio::test]
+async fn while_the_sync_runs_it_cannot_restart_and_marketo_and_the_original_user_stay() {
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let config = ActionsConfig {
+        people_source: Some(Arc::new(Gated(gate.clone()))),
+        ..ActionsConfig::with_token(TOKEN)
+    };
+    let (s, admin) = start_active(config).await;
+    s.connect_marketo(&admin).await;
+    assert_eq!(
+        s.call(Method::POST, "/api/v1/sync", None).await.0,
+        StatusCode::ACCEPTED
+    );
+    let (_, status) = s.call(Method::GET, "/api/v1/sync", None).await;
+    assert_eq!(status["state"], "running");
+    let (st, e) = s.call(Method::POST, "/api/v1/sync", None).await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("sync_running"))
+    );
+    let (st, e) = s
+        .call(Method::DELETE, "/api/v1/connections/marketo", None)
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("sync_running"))
+    );
+    let (st, e) = s
+        .call(Method::DELETE, &format!("/scim/v2/Users/{admin}"), None)
+        .await;
+    assert_eq!(
+        (st, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("user_protected"))
+    );
+    gate.add_permits(1);
+    let done = wait_for_end(&s).await;
+    assert_eq!(done["state"], "completed");
+    assert_eq!(done["peopleSynced"], 1);
+}
+
+#[tokio::test]
+async fn a_sync_cut_by_a_restart_is_reported_as_interrupted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let config = ActionsConfig {
+        sqlite_path: Some(dir.path().join("actions.sqlite")),
+        people_source: Some(Arc::new(Gated(gate.clone()))),
+        ..ActionsConfig::with_token(TOKEN)
+    };
+    {
+        let (s, admin) = start_active(config.clone()).await;
+        s.connect_marketo(&admin).await;
+        assert_eq!(
+            s.call(Method::POST, "/api/v1/sync", None).await.0,
+            StatusCode::ACCEPTED
+        );
+    }
+    let s = start(config).await;
+    let (_, status) = s.call(Method::GET, "/api/v1/sync", None).await;
+    assert_eq!(status["state"], "failed");
+    assert_eq!(status["errors"][0]["code"], "interrupted");
+    let (_, marketo) = s
+        .call(Method::GET, "/api/v1/connections/marketo", None)
+        .await;
+    assert_eq!(
+        marketo["status"], "connected",
+        "the connection survives the restart"
+    );
+    gate.close();
+}
