@@ -1,11 +1,222 @@
-//! `sia sandbox`: start the local stand-ins and print the URLs they serve.
+//! `sia sandbox`: start the local stand-ins, print the URLs they serve, run until Ctrl-C.
+//! Same `sia_sandbox::Sandbox::start` as tests and demo mode; this file only parses flags and prints.
 
 use clap::Args;
+use sia_sandbox::{OrgType, PackageVersion, Sandbox, SandboxConfig};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Args)]
-pub struct SandboxArgs {}
+pub struct SandboxArgs {
+    /// Salesforce port (0 = any free port).
+    #[arg(long, default_value_t = 47801)]
+    salesforce_port: u16,
+    /// Marketo port (0 = any free port).
+    #[arg(long, default_value_t = 47802)]
+    marketo_port: u16,
+    /// Actions admin API port (0 = any free port).
+    #[arg(long, default_value_t = 47803)]
+    actions_port: u16,
+    /// People in the Marketo database (generated on demand; 100000 is cheap).
+    #[arg(long, default_value_t = 5_000)]
+    people: u64,
+    /// Users in the Salesforce org.
+    #[arg(long, default_value_t = 300)]
+    users: usize,
+    /// Records per Salesforce query page (1..=2000).
+    #[arg(long, default_value_t = 2000)]
+    page_size: usize,
+    /// Seed of the generated data.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// SQLite file that keeps grants and tokens across restarts.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// Approve Salesforce logins without showing the login page.
+    #[arg(long)]
+    auto_approve: bool,
+    /// Issue a new Salesforce refresh token on every refresh.
+    #[arg(long)]
+    rotate_refresh_tokens: bool,
+    /// Play a Salesforce sandbox org instead of production.
+    #[arg(long)]
+    sandbox_org: bool,
+    /// Salesforce access token lifetime in seconds.
+    #[arg(long)]
+    access_token_ttl: Option<u64>,
+    /// Marketo access token lifetime in seconds.
+    #[arg(long)]
+    marketo_token_ttl: Option<u64>,
+    /// Installed mkto_si version as MAJOR.MINOR.PATCH, or "none" for not installed.
+    #[arg(long)]
+    mkto_si: Option<String>,
+    /// Marketo calls per 20 s before 606.
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// Marketo calls in flight before 615.
+    #[arg(long)]
+    max_concurrent: Option<u32>,
+    /// Marketo calls per day before 607.
+    #[arg(long)]
+    daily_quota: Option<u64>,
+    /// Print one JSON object with the URLs instead of the human summary.
+    #[arg(long)]
+    json: bool,
+}
 
-pub fn run(_args: SandboxArgs) -> ExitCode {
-    ExitCode::FAILURE
+fn parse_version(s: &str) -> Result<Option<PackageVersion>, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let parts: Vec<u32> = s
+        .split('.')
+        .map(|p| p.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("--mkto-si wants MAJOR.MINOR.PATCH or none, got '{s}'"))?;
+    match parts[..] {
+        [major, minor, patch] => Ok(Some(PackageVersion { major, minor, patch })),
+        _ => Err(format!("--mkto-si wants MAJOR.MINOR.PATCH or none, got '{s}'")),
+    }
+}
+
+fn config(args: &SandboxArgs) -> Result<SandboxConfig, String> {
+    let mut c = SandboxConfig::demo();
+    c.ports.salesforce = args.salesforce_port;
+    c.ports.marketo = args.marketo_port;
+    c.ports.actions = args.actions_port;
+    c.marketo.people = args.people;
+    c.salesforce.user_count = args.users.max(1);
+    c.salesforce.page_size = args.page_size.clamp(1, 2000);
+    if let Some(seed) = args.seed {
+        c.salesforce.seed = seed;
+        c.marketo.seed = seed;
+    }
+    c.state_file = args.state.clone();
+    c.salesforce.auto_approve = args.auto_approve;
+    c.salesforce.rotate_refresh_tokens = args.rotate_refresh_tokens;
+    if args.sandbox_org {
+        c.salesforce.org_type = OrgType::Sandbox;
+    }
+    if let Some(s) = args.access_token_ttl {
+        c.salesforce.access_token_ttl = Duration::from_secs(s.max(1));
+    }
+    if let Some(s) = args.marketo_token_ttl {
+        c.marketo.token_ttl = Duration::from_secs(s.max(1));
+    }
+    if let Some(v) = &args.mkto_si {
+        c.salesforce.package_version = parse_version(v)?;
+    }
+    if let Some(n) = args.rate_limit {
+        c.marketo.rate_limit = n;
+    }
+    if let Some(n) = args.max_concurrent {
+        c.marketo.max_concurrent = n;
+    }
+    if let Some(n) = args.daily_quota {
+        c.marketo.daily_quota = n;
+    }
+    Ok(c)
+}
+
+pub fn run(args: SandboxArgs) -> ExitCode {
+    let cfg = match config(&args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(_) => {
+            eprintln!("error: could not start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(cfg, args.json))
+}
+
+async fn serve(cfg: SandboxConfig, json: bool) -> ExitCode {
+    let running = match Sandbox::start(cfg).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error [{}]: {e}", e.code());
+            return ExitCode::FAILURE;
+        }
+    };
+    let info = running.info();
+    let creds = running.marketo_credentials();
+    if json {
+        let out = serde_json::json!({
+            "info": info,
+            "salesforceConsumerKey": running.salesforce_consumer_key(),
+            "marketoClientId": creds.client_id,
+            "marketoClientSecret": creds.client_secret,
+        });
+        println!("{out}");
+    } else {
+        println!("SIA Setup sandbox (local stand-ins, 127.0.0.1 only)");
+        println!();
+        println!("Salesforce ({:?} org)", info.salesforce_org_type);
+        println!("  login host / instance_url  {}", info.salesforce_url);
+        println!("  consumer key               {}", running.salesforce_consumer_key());
+        println!("  registered callbacks       {}", info.salesforce_redirect_uris.join(", "));
+        println!("Marketo");
+        println!("  REST                       {}", info.marketo_rest_url);
+        println!("  identity                   {}", info.marketo_identity_url);
+        println!("  Munchkin ID                {}", info.munchkin_id);
+        println!("  client id                  {}", creds.client_id);
+        println!("  client secret (demo)       {}", creds.client_secret);
+        match &info.actions_url {
+            Some(url) => println!("Actions admin API            {url}"),
+            None => println!("Actions admin API            (not served)"),
+        }
+        println!();
+        println!("Press Ctrl-C to stop.");
+    }
+    wait_for_stop().await;
+    running.shutdown().await;
+    if !json {
+        println!("stopped");
+    }
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("none"), Ok(None));
+        assert_eq!(
+            parse_version("1.229.0"),
+            Ok(Some(PackageVersion { major: 1, minor: 229, patch: 0 }))
+        );
+        assert!(parse_version("1.2").is_err());
+        assert!(parse_version("x.y.z").is_err());
+    }
 }
