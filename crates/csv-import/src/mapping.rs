@@ -145,6 +145,9 @@ const SYNONYMS: [(TargetField, &[&str]); 7] = [
             "correo electronico",
             "dirección de correo",
             "email corporativo",
+            "이메일",
+            "이메일 주소",
+            "전자우편",
         ],
     ),
     (
@@ -168,6 +171,7 @@ const SYNONYMS: [(TargetField, &[&str]); 7] = [
             "prenom",
             "nombre",
             "nombre de pila",
+            "이름(名)",
         ],
     ),
     (
@@ -191,6 +195,7 @@ const SYNONYMS: [(TargetField, &[&str]); 7] = [
             "nom de famille",
             "apellido",
             "apellidos",
+            "성",
         ],
     ),
     (
@@ -214,6 +219,8 @@ const SYNONYMS: [(TargetField, &[&str]); 7] = [
             "vollständiger name",
             "nom complet",
             "nombre completo",
+            "이름",
+            "성명",
         ],
     ),
     (
@@ -241,6 +248,7 @@ const SYNONYMS: [(TargetField, &[&str]); 7] = [
             "equipe",
             "equipo",
             "equipos",
+            "팀",
         ],
     ),
     (
@@ -265,6 +273,8 @@ const SYNONYMS: [(TargetField, &[&str]); 7] = [
             "berechtigung",
             "rôle",
             "rol",
+            "역할",
+            "권한",
         ],
     ),
     (

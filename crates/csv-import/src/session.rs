@@ -67,6 +67,7 @@ pub struct Counts {
     pub invalid: u32,
     /// Rows whose email already appeared earlier in the file.
     pub duplicates: u32,
+    /// Blank rows and empty lines.
     pub blank: u32,
     pub footer: u32,
     /// Rows where cleaning changed a value (each change is a warning on the row).
@@ -82,6 +83,8 @@ pub struct Summary {
     pub encoding: Option<EncodingInfo>,
     pub delimiter: Option<Delimiter>,
     pub has_header: bool,
+    /// 1-based line of the header row (a report title above it is skipped).
+    pub header_line: Option<u32>,
     /// Header labels, or empty strings for a file without a header row.
     pub headers: Vec<String>,
     pub columns: u32,
@@ -206,6 +209,8 @@ pub struct ImportSession {
     sheet: Option<String>,
     table: Table,
     has_header: bool,
+    /// Table row of the header (rows above it are titles, not people).
+    header_row: usize,
     header_forced: bool,
     headers: Vec<String>,
     mapping: Mapping,
@@ -282,6 +287,7 @@ impl ImportSession {
             sheet: None,
             table: Table::default(),
             has_header: opts.has_header.unwrap_or(true),
+            header_row: 0,
             header_forced: opts.has_header.is_some(),
             headers: Vec::new(),
             mapping: auto_map(None, &[], 0, &SavedMappings::default()),
@@ -372,16 +378,38 @@ impl ImportSession {
         Ok(())
     }
 
+    /// The header is the first row naming a known field, within the first lines and before any
+    /// email (report titles above it are skipped); else row 0 when it holds no email.
+    fn find_header_row(&self) -> Option<usize> {
+        let limit = self.table.rows().min(10);
+        for r in 0..limit {
+            if self.table.row(r).any(crate::dialect::looks_like_email) {
+                break;
+            }
+            if self
+                .table
+                .row(r)
+                .any(|c| crate::mapping::synonym_field(c).is_some())
+            {
+                return Some(r);
+            }
+        }
+        (self.table.rows() > 0 && detect_header(self.table.row(0))).then_some(0)
+    }
+
     fn derive_header(&mut self) {
+        let found = self.find_header_row();
+        self.header_row = found.unwrap_or(0);
         if !self.header_forced {
-            self.has_header = self.table.rows() > 0 && detect_header(self.table.row(0));
+            self.has_header = found.is_some();
         }
         let cols = self.table.max_cols();
+        let hr = self.header_row;
         self.headers = if self.has_header {
             (0..cols)
                 .map(|c| {
                     self.table
-                        .cell(0, c)
+                        .cell(hr, c)
                         .trim()
                         .trim_start_matches('\u{FEFF}')
                         .to_owned()
@@ -393,7 +421,11 @@ impl ImportSession {
     }
 
     fn data_start(&self) -> usize {
-        usize::from(self.has_header && self.table.rows() > 0)
+        if self.has_header && self.table.rows() > 0 {
+            self.header_row + 1
+        } else {
+            0
+        }
     }
 
     fn data_rows(&self) -> usize {
@@ -525,7 +557,10 @@ impl ImportSession {
     fn finish_counts(&mut self) {
         let seats = ProblemCode::SeatsExceeded.bit();
         let mut used = 0u32;
-        let mut c = Counts::default();
+        let mut c = Counts {
+            blank: self.table.skipped_blank_lines,
+            ..Counts::default()
+        };
         for b in &mut self.bits {
             *b &= !seats;
             if *b & BLANK != 0 {
@@ -567,6 +602,7 @@ impl ImportSession {
             }),
             delimiter: self.delimiter.filter(|_| self.kind == SourceKind::Text),
             has_header: self.has_header,
+            header_line: self.has_header.then(|| self.table.line(self.header_row)),
             headers: self.headers.clone(),
             columns: self.table.max_cols() as u32,
             mapping: self.mapping.clone(),

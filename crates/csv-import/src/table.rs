@@ -16,6 +16,8 @@ pub struct Table {
     max_cols: usize,
     /// Whether parsing stopped at a record limit before the end of the input.
     pub truncated: bool,
+    /// Empty lines the parser stepped over (they are not rows, but the admin sees the count).
+    pub skipped_blank_lines: u32,
 }
 
 impl Table {
@@ -125,6 +127,7 @@ impl Builder {
         let buf = String::from_utf8(self.buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Table {
+            skipped_blank_lines: 0,
             buf,
             cell_ends: self.cell_ends,
             row_starts: starts,
@@ -144,6 +147,7 @@ struct LineIndex<R> {
     /// (start, end) of each line terminator not yet passed: "\n" or "\r\n".
     newlines: std::collections::VecDeque<(u64, u64)>,
     consumed: u64,
+    skipped: u64,
 }
 
 impl<R: Read> Read for LineIndex<R> {
@@ -185,6 +189,8 @@ impl<R> LineIndex<R> {
             }
             self.newlines.pop_front();
             self.consumed += 1;
+            // A terminator right where the record starts ends an empty line.
+            self.skipped += 1;
             cur = e;
         }
         self.consumed + 1
@@ -212,6 +218,7 @@ pub fn parse<R: Read>(
             prev_cr: false,
             newlines: Default::default(),
             consumed: 0,
+            skipped: 0,
         });
     let mut b = Builder {
         buf: Vec::with_capacity(size_hint),
@@ -247,7 +254,10 @@ pub fn parse<R: Read>(
         let line = rdr.get_mut().line_at(byte);
         b.end_row(u32::try_from(line).unwrap_or(u32::MAX));
     }
-    Ok(b.finish(truncated))
+    let skipped = rdr.get_ref().skipped;
+    let mut t = b.finish(truncated);
+    t.skipped_blank_lines = u32::try_from(skipped).unwrap_or(u32::MAX);
+    Ok(t)
 }
 
 #[cfg(test)]
@@ -263,6 +273,7 @@ mod tests {
             (0..t.rows()).map(|r| t.line(r)).collect::<Vec<_>>(),
             vec![1, 4, 5, 7]
         );
+        assert_eq!(t.skipped_blank_lines, 2);
         let t = parse(text.as_bytes(), b',', text.len(), None).unwrap();
         assert_eq!(t.rows(), 3);
         assert_eq!(t.cell(1, 0), "x\ny");

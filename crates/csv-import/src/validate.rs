@@ -286,7 +286,11 @@ pub(crate) fn check(
             let fb = res.field_bits[f.index()];
             for code in ProblemCode::ALL.iter().filter(|c| fb & c.bit() != 0) {
                 let original = src.raw(f).unwrap_or_default();
-                push(Problem::new(*code, Some(f)).with("value", res.get(f)).with("original", original));
+                push(
+                    Problem::new(*code, Some(f))
+                        .with("value", res.get(f))
+                        .with("original", original),
+                );
             }
         }
         if res.bits & ProblemCode::NameSplit.bit() != 0 {

@@ -40,7 +40,7 @@ fn counts_lines_and_problems() {
             c.footer,
             c.cleaned
         ),
-        (5, 3, 2, 1, 1, 1, 2)
+        (5, 3, 2, 1, 2, 1, 2)
     );
 
     let page = s.page(0, 100, RowFilter::ErrorsOnly);

@@ -8,7 +8,11 @@ rows: number, valid: number, invalid: number,
 /**
  * Rows whose email already appeared earlier in the file.
  */
-duplicates: number, blank: number, footer: number, 
+duplicates: number, 
+/**
+ * Blank rows and empty lines.
+ */
+blank: number, footer: number, 
 /**
  * Rows where cleaning changed a value (each change is a warning on the row).
  */

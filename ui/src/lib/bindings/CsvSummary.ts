@@ -7,6 +7,10 @@ import type { CsvSourceKind } from "./CsvSourceKind";
 
 export type CsvSummary = { fileName: string, source: CsvSourceKind, encoding: CsvEncodingInfo | null, delimiter: CsvDelimiter | null, hasHeader: boolean, 
 /**
+ * 1-based line of the header row (a report title above it is skipped).
+ */
+headerLine: number | null, 
+/**
  * Header labels, or empty strings for a file without a header row.
  */
 headers: Array<string>, columns: number, mapping: CsvMapping, counts: CsvCounts, seatsLeft: number | null, sheets: Array<string>, sheet: string | null, 
