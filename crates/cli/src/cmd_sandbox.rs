@@ -75,8 +75,14 @@ fn parse_version(s: &str) -> Result<Option<PackageVersion>, String> {
         .collect::<Result<_, _>>()
         .map_err(|_| format!("--mkto-si wants MAJOR.MINOR.PATCH or none, got '{s}'"))?;
     match parts[..] {
-        [major, minor, patch] => Ok(Some(PackageVersion { major, minor, patch })),
-        _ => Err(format!("--mkto-si wants MAJOR.MINOR.PATCH or none, got '{s}'")),
+        [major, minor, patch] => Ok(Some(PackageVersion {
+            major,
+            minor,
+            patch,
+        })),
+        _ => Err(format!(
+            "--mkto-si wants MAJOR.MINOR.PATCH or none, got '{s}'"
+        )),
     }
 }
 
@@ -127,7 +133,10 @@ pub fn run(args: SandboxArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(_) => {
             eprintln!("error: could not start the async runtime");
@@ -160,8 +169,14 @@ async fn serve(cfg: SandboxConfig, json: bool) -> ExitCode {
         println!();
         println!("Salesforce ({:?} org)", info.salesforce_org_type);
         println!("  login host / instance_url  {}", info.salesforce_url);
-        println!("  consumer key               {}", running.salesforce_consumer_key());
-        println!("  registered callbacks       {}", info.salesforce_redirect_uris.join(", "));
+        println!(
+            "  consumer key               {}",
+            running.salesforce_consumer_key()
+        );
+        println!(
+            "  registered callbacks       {}",
+            info.salesforce_redirect_uris.join(", ")
+        );
         println!("Marketo");
         println!("  REST                       {}", info.marketo_rest_url);
         println!("  identity                   {}", info.marketo_identity_url);
@@ -214,7 +229,11 @@ mod tests {
         assert_eq!(parse_version("none"), Ok(None));
         assert_eq!(
             parse_version("1.229.0"),
-            Ok(Some(PackageVersion { major: 1, minor: 229, patch: 0 }))
+            Ok(Some(PackageVersion {
+                major: 1,
+                minor: 229,
+                patch: 0
+            }))
         );
         assert!(parse_version("1.2").is_err());
         assert!(parse_version("x.y.z").is_err());

@@ -117,7 +117,13 @@ mod tests {
 
     #[test]
     fn bad_ids_are_rejected_not_panicking() {
-        for bad in ["", "005", "005💥💥💥💥💥💥💥💥💥💥💥💥", "0058d0000zzzzzzXXX", "abcdefghijklmnopqr"] {
+        for bad in [
+            "",
+            "005",
+            "005💥💥💥💥💥💥💥💥💥💥💥💥",
+            "0058d0000zzzzzzXXX",
+            "abcdefghijklmnopqr",
+        ] {
             let _ = sf_id_number(bad, "005");
         }
         let mut id = sf_id("005", 5);

@@ -89,4 +89,10 @@ pub(crate) const LEAD_SOURCES: &[&str] = &[
     "Employee Referral",
 ];
 
-pub(crate) const DEPARTMENTS: &[&str] = &["Sales", "Marketing", "Customer Success", "Operations", "業務部"];
+pub(crate) const DEPARTMENTS: &[&str] = &[
+    "Sales",
+    "Marketing",
+    "Customer Success",
+    "Operations",
+    "業務部",
+];

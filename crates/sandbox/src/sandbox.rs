@@ -123,10 +123,14 @@ impl Sandbox {
     /// Binds the ports, builds the stand-ins and serves them. Needs a Tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
         if config.salesforce.redirect_uris.is_empty() {
-            return Err(SandboxError::Config("no Salesforce redirect URI is registered".into()));
+            return Err(SandboxError::Config(
+                "no Salesforce redirect URI is registered".into(),
+            ));
         }
         if config.salesforce.consumer_key.trim().is_empty() {
-            return Err(SandboxError::Config("the Salesforce consumer key is empty".into()));
+            return Err(SandboxError::Config(
+                "the Salesforce consumer key is empty".into(),
+            ));
         }
         let store = match &config.state_file {
             Some(path) => Some(Arc::new(Store::open(path)?)),
@@ -160,12 +164,22 @@ impl Sandbox {
             .filter(|u| u.is_active)
             .map(|u| u.id.clone())
             .collect();
-        let (mk_router, mk_control) = marketo::build(config.marketo.clone(), clock.clone(), owners, store.clone());
+        let (mk_router, mk_control) =
+            marketo::build(config.marketo.clone(), clock.clone(), owners, store.clone());
 
-        let salesforce = harness::serve_bound(sf_bound, sf_router, opts("salesforce", &config.salesforce_faults));
-        let marketo = harness::serve_bound(mk_bound, mk_router, opts("marketo", &config.marketo_faults));
+        let salesforce = harness::serve_bound(
+            sf_bound,
+            sf_router,
+            opts("salesforce", &config.salesforce_faults),
+        );
+        let marketo =
+            harness::serve_bound(mk_bound, mk_router, opts("marketo", &config.marketo_faults));
         let actions = match (actions_bound, config.actions_router) {
-            (Some(bound), Some(router)) => Some(harness::serve_bound(bound, router, opts("actions", &config.actions_faults))),
+            (Some(bound), Some(router)) => Some(harness::serve_bound(
+                bound,
+                router,
+                opts("actions", &config.actions_faults),
+            )),
             _ => None,
         };
         Ok(RunningSandbox {

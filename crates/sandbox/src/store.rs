@@ -120,7 +120,12 @@ impl Store {
             .optional()?)
     }
 
-    pub fn put_mk_token(&self, client_id: &str, token: &str, expires_ms: i64) -> Result<(), SandboxError> {
+    pub fn put_mk_token(
+        &self,
+        client_id: &str,
+        token: &str,
+        expires_ms: i64,
+    ) -> Result<(), SandboxError> {
         self.conn().execute(
             "INSERT OR REPLACE INTO mk_token (client_id_digest, token, expires_ms) VALUES (?1, ?2, ?3)",
             params![digest(client_id), token, expires_ms],
@@ -164,7 +169,11 @@ mod tests {
     fn a_file_that_is_not_sqlite_is_a_state_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("junk");
-        std::fs::write(&path, b"this is definitely not a database file at all, padded out").unwrap();
+        std::fs::write(
+            &path,
+            b"this is definitely not a database file at all, padded out",
+        )
+        .unwrap();
         let err = Store::open(&path).err().unwrap();
         assert_eq!(err.code(), "state_store");
         assert!(!err.to_string().contains("junk"));

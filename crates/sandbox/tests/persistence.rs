@@ -26,7 +26,12 @@ async fn tokens_and_grants_survive_a_restart() {
 
     let sb = Sandbox::start(cfg).await.unwrap();
     let access = kept["access_token"].as_str().unwrap();
-    assert_eq!(soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1").await.status(), 200);
+    assert_eq!(
+        soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1")
+            .await
+            .status(),
+        200
+    );
     let refreshed = c
         .post(format!("{}/services/oauth2/token", sb.salesforce_url()))
         .form(&[
@@ -39,13 +44,31 @@ async fn tokens_and_grants_survive_a_restart() {
         .unwrap();
     assert_eq!(refreshed.status(), 200);
     assert_eq!(
-        soql(&sb, &c, revoked["access_token"].as_str().unwrap(), "query", "SELECT Id FROM User LIMIT 1").await.status(),
+        soql(
+            &sb,
+            &c,
+            revoked["access_token"].as_str().unwrap(),
+            "query",
+            "SELECT Id FROM User LIMIT 1"
+        )
+        .await
+        .status(),
         401,
         "revocations persist too"
     );
     let mk_again = marketo_token(&sb, &c).await;
     assert_eq!(mk_again["access_token"], mk["access_token"]);
-    let body: Value = mk_get(&sb, &c, mk["access_token"].as_str().unwrap(), "/rest/v1/leads/describe2.json", &[]).await.json().await.unwrap();
+    let body: Value = mk_get(
+        &sb,
+        &c,
+        mk["access_token"].as_str().unwrap(),
+        "/rest/v1/leads/describe2.json",
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(body["success"], true);
     sb.shutdown().await;
 
@@ -64,6 +87,17 @@ async fn without_a_state_file_a_restart_forgets() {
     let t = login(&sb, &c).await;
     sb.shutdown().await;
     let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
-    assert_eq!(soql(&sb, &c, t["access_token"].as_str().unwrap(), "query", "SELECT Id FROM User").await.status(), 401);
+    assert_eq!(
+        soql(
+            &sb,
+            &c,
+            t["access_token"].as_str().unwrap(),
+            "query",
+            "SELECT Id FROM User"
+        )
+        .await
+        .status(),
+        401
+    );
     sb.shutdown().await;
 }

@@ -28,7 +28,12 @@ async fn pkce_login_issues_real_shaped_tokens() {
     assert!(!t["signature"].as_str().unwrap().is_empty());
     assert!(t["scope"].as_str().unwrap().contains("api"));
 
-    let id = c.get(t["id"].as_str().unwrap()).bearer_auth(access).send().await.unwrap();
+    let id = c
+        .get(t["id"].as_str().unwrap())
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(id.status(), 200);
     let id: Value = id.json().await.unwrap();
     assert_eq!(id["user_id"], admin.as_str());
@@ -64,7 +69,10 @@ async fn wrong_or_missing_verifier_is_rejected() {
     assert_eq!(body["error"], "invalid_grant");
     assert_eq!(body["error_description"], "invalid code verifier");
     let resp = exchange(&sb, &c, &code, "", CALLBACK).await;
-    assert_eq!(resp.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
 
     // Without a challenge the External Client App refuses to start the flow.
     let resp = c
@@ -106,7 +114,10 @@ async fn redirect_uri_must_match_exactly_port_included() {
             .await
             .unwrap();
         assert_eq!(resp.status(), 400, "{uri}");
-        assert!(resp.headers().get("location").is_none(), "never redirect to an unregistered URI");
+        assert!(
+            resp.headers().get("location").is_none(),
+            "never redirect to an unregistered URI"
+        );
         assert!(resp.text().await.unwrap().contains("redirect_uri_mismatch"));
     }
     // Every registered port works, and the token call must repeat the same URI.
@@ -118,11 +129,18 @@ async fn redirect_uri_must_match_exactly_port_included() {
     let (verifier, code) = authorize(&sb, &c, &[]).await;
     let resp = exchange(&sb, &c, &code, &verifier, "http://127.0.0.1:53683/callback").await;
     assert_eq!(resp.status(), 400);
-    assert_eq!(resp.json::<Value>().await.unwrap()["error"], "redirect_uri_mismatch");
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["error"],
+        "redirect_uri_mismatch"
+    );
     // Unknown consumer key.
     let resp = c
         .get(format!("{}/services/oauth2/authorize", sb.salesforce_url()))
-        .query(&[("response_type", "code"), ("client_id", "someone-else"), ("redirect_uri", CALLBACK)])
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", "someone-else"),
+            ("redirect_uri", CALLBACK),
+        ])
         .send()
         .await
         .unwrap();
@@ -136,17 +154,38 @@ async fn a_replayed_code_is_refused_and_its_tokens_withdrawn() {
     let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
     let c = client();
     let (verifier, code) = authorize(&sb, &c, &[]).await;
-    let first: Value = exchange(&sb, &c, &code, &verifier, CALLBACK).await.json().await.unwrap();
+    let first: Value = exchange(&sb, &c, &code, &verifier, CALLBACK)
+        .await
+        .json()
+        .await
+        .unwrap();
     let access = first["access_token"].as_str().unwrap();
-    assert_eq!(soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1").await.status(), 200);
+    assert_eq!(
+        soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1")
+            .await
+            .status(),
+        200
+    );
     let again = exchange(&sb, &c, &code, &verifier, CALLBACK).await;
     assert_eq!(again.status(), 400);
-    assert_eq!(again.json::<Value>().await.unwrap()["error"], "invalid_grant");
-    assert_eq!(soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1").await.status(), 401);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
+    assert_eq!(
+        soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1")
+            .await
+            .status(),
+        401
+    );
     sb.shutdown().await;
 }
 
-async fn refresh(sb: &sia_sandbox::RunningSandbox, c: &reqwest::Client, token: &str) -> reqwest::Response {
+async fn refresh(
+    sb: &sia_sandbox::RunningSandbox,
+    c: &reqwest::Client,
+    token: &str,
+) -> reqwest::Response {
     c.post(format!("{}/services/oauth2/token", sb.salesforce_url()))
         .form(&[
             ("grant_type", "refresh_token"),
@@ -167,8 +206,15 @@ async fn refresh_without_and_with_rotation() {
 
     let n: Value = refresh(&sb, &c, &r1).await.json().await.unwrap();
     assert!(n["access_token"].is_string());
-    assert!(n.get("refresh_token").is_none(), "no rotation: no new refresh token");
-    assert_eq!(refresh(&sb, &c, &r1).await.status(), 200, "old one still valid");
+    assert!(
+        n.get("refresh_token").is_none(),
+        "no rotation: no new refresh token"
+    );
+    assert_eq!(
+        refresh(&sb, &c, &r1).await.status(),
+        200,
+        "old one still valid"
+    );
 
     sb.salesforce().set_rotate_refresh_tokens(true);
     let rotated: Value = refresh(&sb, &c, &r1).await.json().await.unwrap();
@@ -178,16 +224,28 @@ async fn refresh_without_and_with_rotation() {
     assert_eq!(old.status(), 400);
     assert_eq!(old.json::<Value>().await.unwrap()["error"], "invalid_grant");
     let access = rotated["access_token"].as_str().unwrap();
-    assert_eq!(soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1").await.status(), 200);
+    assert_eq!(
+        soql(&sb, &c, access, "query", "SELECT Id FROM User LIMIT 1")
+            .await
+            .status(),
+        200
+    );
     assert_eq!(refresh(&sb, &c, &r2).await.status(), 200);
 
     let wrong_client = c
         .post(format!("{}/services/oauth2/token", sb.salesforce_url()))
-        .form(&[("grant_type", "refresh_token"), ("refresh_token", r2.as_str()), ("client_id", "x")])
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", r2.as_str()),
+            ("client_id", "x"),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(wrong_client.json::<Value>().await.unwrap()["error"], "invalid_client_id");
+    assert_eq!(
+        wrong_client.json::<Value>().await.unwrap()["error"],
+        "invalid_client_id"
+    );
     sb.shutdown().await;
 }
 
@@ -195,10 +253,14 @@ async fn refresh_without_and_with_rotation() {
 async fn expired_access_token_gives_invalid_session_id() {
     let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
     let c = client();
-    sb.salesforce().set_access_token_ttl(Duration::from_secs(30));
+    sb.salesforce()
+        .set_access_token_ttl(Duration::from_secs(30));
     let t = login(&sb, &c).await;
     let access = t["access_token"].as_str().unwrap();
-    assert_eq!(soql(&sb, &c, access, "query", USERS_SOQL).await.status(), 200);
+    assert_eq!(
+        soql(&sb, &c, access, "query", USERS_SOQL).await.status(),
+        200
+    );
     sb.clock().advance(Duration::from_secs(31));
     let resp = soql(&sb, &c, access, "query", USERS_SOQL).await;
     assert_eq!(resp.status(), 401);
@@ -207,8 +269,19 @@ async fn expired_access_token_gives_invalid_session_id() {
         body,
         serde_json::json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}])
     );
-    let fresh: Value = refresh(&sb, &c, t["refresh_token"].as_str().unwrap()).await.json().await.unwrap();
-    let ok = soql(&sb, &c, fresh["access_token"].as_str().unwrap(), "query", USERS_SOQL).await;
+    let fresh: Value = refresh(&sb, &c, t["refresh_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ok = soql(
+        &sb,
+        &c,
+        fresh["access_token"].as_str().unwrap(),
+        "query",
+        USERS_SOQL,
+    )
+    .await;
     assert_eq!(ok.status(), 200);
     sb.shutdown().await;
 }
@@ -227,7 +300,10 @@ async fn revoke_ends_the_grant() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(soql(&sb, &c, access, "query", USERS_SOQL).await.status(), 401);
+    assert_eq!(
+        soql(&sb, &c, access, "query", USERS_SOQL).await.status(),
+        401
+    );
     assert_eq!(refresh(&sb, &c, refresh_token).await.status(), 400);
     let unknown = c
         .post(format!("{}/services/oauth2/revoke", sb.salesforce_url()))
@@ -246,8 +322,24 @@ async fn revoke_ends_the_grant() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(soql(&sb, &c, t["access_token"].as_str().unwrap(), "query", USERS_SOQL).await.status(), 401);
-    assert_eq!(refresh(&sb, &c, t["refresh_token"].as_str().unwrap()).await.status(), 200);
+    assert_eq!(
+        soql(
+            &sb,
+            &c,
+            t["access_token"].as_str().unwrap(),
+            "query",
+            USERS_SOQL
+        )
+        .await
+        .status(),
+        401
+    );
+    assert_eq!(
+        refresh(&sb, &c, t["refresh_token"].as_str().unwrap())
+            .await
+            .status(),
+        200
+    );
     sb.shutdown().await;
 }
 
@@ -274,16 +366,27 @@ async fn login_page_allow_deny_and_bad_password() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("default-src 'none'"));
     let html = page.text().await.unwrap();
     assert!(html.contains("<form method=\"post\""));
-    assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src="), "no external resources");
+    assert!(
+        !html.contains("<script") && !html.contains("<link") && !html.contains("src="),
+        "no external resources"
+    );
 
     let post = |extra: Vec<(&'static str, String)>| {
-        let mut form: Vec<(String, String)> = base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut form: Vec<(String, String)> = base
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         form.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
-        c.post(format!("{}/services/oauth2/authorize", sb.salesforce_url())).form(&form).send()
+        c.post(format!("{}/services/oauth2/authorize", sb.salesforce_url()))
+            .form(&form)
+            .send()
     };
     let admin = sb.salesforce().default_user().unwrap().username.clone();
     let denied = post(vec![("decision", "deny".into())]).await.unwrap();
@@ -292,24 +395,52 @@ async fn login_page_allow_deny_and_bad_password() {
     assert_eq!(param(&p, "error").as_deref(), Some("access_denied"));
     assert_eq!(param(&p, "state").as_deref(), Some("s1"));
 
-    let wrong = post(vec![("decision", "allow".into()), ("username", admin.clone()), ("password", "nope".into())])
-        .await
-        .unwrap();
+    let wrong = post(vec![
+        ("decision", "allow".into()),
+        ("username", admin.clone()),
+        ("password", "nope".into()),
+    ])
+    .await
+    .unwrap();
     assert_eq!(wrong.status(), 200);
-    assert!(wrong.text().await.unwrap().contains("Please check your username and password"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Please check your username and password")
+    );
 
-    let inactive = sb.salesforce().users().iter().find(|u| !u.is_active).unwrap().username.clone();
-    let refused = post(vec![("decision", "allow".into()), ("username", inactive), ("password", "demo-pass".into())])
-        .await
-        .unwrap();
+    let inactive = sb
+        .salesforce()
+        .users()
+        .iter()
+        .find(|u| !u.is_active)
+        .unwrap()
+        .username
+        .clone();
+    let refused = post(vec![
+        ("decision", "allow".into()),
+        ("username", inactive),
+        ("password", "demo-pass".into()),
+    ])
+    .await
+    .unwrap();
     assert_eq!(refused.status(), 200);
 
-    let ok = post(vec![("decision", "allow".into()), ("username", admin), ("password", "demo-pass".into())])
-        .await
-        .unwrap();
+    let ok = post(vec![
+        ("decision", "allow".into()),
+        ("username", admin),
+        ("password", "demo-pass".into()),
+    ])
+    .await
+    .unwrap();
     assert_eq!(ok.status(), 302);
     let code = param(&location_params(&ok), "code").unwrap();
-    assert_eq!(exchange(&sb, &c, &code, &verifier, CALLBACK).await.status(), 200);
+    assert_eq!(
+        exchange(&sb, &c, &code, &verifier, CALLBACK).await.status(),
+        200
+    );
     sb.shutdown().await;
 }
 
@@ -319,8 +450,17 @@ async fn user_query_pages_with_next_records_url() {
     let c = client();
     let t = login(&sb, &c).await;
     let access = t["access_token"].as_str().unwrap();
-    let expected = sb.salesforce().users().iter().filter(|u| u.is_active).count();
-    let mut body: Value = soql(&sb, &c, access, "query", USERS_SOQL).await.json().await.unwrap();
+    let expected = sb
+        .salesforce()
+        .users()
+        .iter()
+        .filter(|u| u.is_active)
+        .count();
+    let mut body: Value = soql(&sb, &c, access, "query", USERS_SOQL)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["totalSize"], expected);
     let mut records: Vec<Value> = Vec::new();
     let mut pages = 0;
@@ -344,10 +484,17 @@ async fn user_query_pages_with_next_records_url() {
             .unwrap();
     }
     assert_eq!(pages, expected.div_ceil(200));
-    let ids: HashSet<_> = records.iter().map(|r| r["Id"].as_str().unwrap().to_string()).collect();
+    let ids: HashSet<_> = records
+        .iter()
+        .map(|r| r["Id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids.len(), expected);
     assert!(records.iter().all(|r| r["IsActive"] == true));
-    assert!(records.iter().any(|r| r["Profile"]["PermissionsApiEnabled"] == false));
+    assert!(
+        records
+            .iter()
+            .any(|r| r["Profile"]["PermissionsApiEnabled"] == false)
+    );
     assert!(records.iter().any(|r| {
         let e = r["Email"].as_str().unwrap();
         e != e.to_lowercase()
@@ -368,13 +515,19 @@ async fn user_query_pages_with_next_records_url() {
         .unwrap();
     assert_eq!(small["records"].as_array().unwrap().len(), 200);
     let bad_locator = c
-        .get(format!("{}/services/data/v62.0/query/01gNOPE-200", sb.salesforce_url()))
+        .get(format!(
+            "{}/services/data/v62.0/query/01gNOPE-200",
+            sb.salesforce_url()
+        ))
         .bearer_auth(access)
         .send()
         .await
         .unwrap();
     assert_eq!(bad_locator.status(), 400);
-    assert_eq!(bad_locator.json::<Value>().await.unwrap()[0]["errorCode"], "INVALID_QUERY_LOCATOR");
+    assert_eq!(
+        bad_locator.json::<Value>().await.unwrap()[0]["errorCode"],
+        "INVALID_QUERY_LOCATOR"
+    );
     sb.shutdown().await;
 }
 
@@ -392,7 +545,11 @@ async fn soql_errors_look_like_salesforce() {
     ] {
         let resp = soql(&sb, &c, access, "query", q).await;
         assert_eq!(resp.status(), 400, "{q}");
-        assert_eq!(resp.json::<Value>().await.unwrap()[0]["errorCode"], code, "{q}");
+        assert_eq!(
+            resp.json::<Value>().await.unwrap()[0]["errorCode"],
+            code,
+            "{q}"
+        );
     }
     let resp = c
         .get(format!("{}/services/data/v99.0/query", sb.salesforce_url()))
@@ -412,7 +569,11 @@ async fn tooling_reports_the_package_and_remote_sites() {
     let t = login(&sb, &c).await;
     let access = t["access_token"].as_str().unwrap();
     let pkg_q = "SELECT SubscriberPackage.NamespacePrefix, SubscriberPackage.Name, SubscriberPackageVersion.MajorVersion, SubscriberPackageVersion.MinorVersion, SubscriberPackageVersion.PatchVersion FROM InstalledSubscriberPackage";
-    let body: Value = soql(&sb, &c, access, "tooling/query", pkg_q).await.json().await.unwrap();
+    let body: Value = soql(&sb, &c, access, "tooling/query", pkg_q)
+        .await
+        .json()
+        .await
+        .unwrap();
     let recs = body["records"].as_array().unwrap();
     assert!(recs.len() >= 3, "other packages are installed too");
     let msi = recs
@@ -422,20 +583,68 @@ async fn tooling_reports_the_package_and_remote_sites() {
     assert_eq!(msi["SubscriberPackageVersion"]["MajorVersion"], 1);
     assert_eq!(msi["attributes"]["type"], "InstalledSubscriberPackage");
 
-    sb.salesforce().set_package_version(Some(PackageVersion { major: 2, minor: 5, patch: 1 }));
-    let body: Value = soql(&sb, &c, access, "tooling/query", pkg_q).await.json().await.unwrap();
-    let msi = body["records"].as_array().unwrap().iter().find(|r| r["SubscriberPackage"]["NamespacePrefix"] == "mkto_si").unwrap().clone();
+    sb.salesforce().set_package_version(Some(PackageVersion {
+        major: 2,
+        minor: 5,
+        patch: 1,
+    }));
+    let body: Value = soql(&sb, &c, access, "tooling/query", pkg_q)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let msi = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["SubscriberPackage"]["NamespacePrefix"] == "mkto_si")
+        .unwrap()
+        .clone();
     assert_eq!(msi["SubscriberPackageVersion"]["PatchVersion"], 1);
     sb.salesforce().set_package_version(None);
-    let body: Value = soql(&sb, &c, access, "tooling/query", pkg_q).await.json().await.unwrap();
-    assert!(!body["records"].as_array().unwrap().iter().any(|r| r["SubscriberPackage"]["NamespacePrefix"] == "mkto_si"));
+    let body: Value = soql(&sb, &c, access, "tooling/query", pkg_q)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !body["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["SubscriberPackage"]["NamespacePrefix"] == "mkto_si")
+    );
 
     let rp_q = "SELECT EndpointUrl, IsActive FROM RemoteProxy";
-    let body: Value = soql(&sb, &c, access, "tooling/query", rp_q).await.json().await.unwrap();
-    let adobe = body["records"].as_array().unwrap().iter().find(|r| r["EndpointUrl"] == "https://mkto-sales-connect.adobe.io").unwrap().clone();
+    let body: Value = soql(&sb, &c, access, "tooling/query", rp_q)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let adobe = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["EndpointUrl"] == "https://mkto-sales-connect.adobe.io")
+        .unwrap()
+        .clone();
     assert_eq!(adobe["IsActive"], false);
-    sb.salesforce().set_remote_sites(vec![RemoteSite::new("MSI", "https://mkto-sales-connect.adobe.io", true)]);
-    let body: Value = soql(&sb, &c, access, "tooling/query", "SELECT EndpointUrl FROM RemoteProxy WHERE IsActive = true").await.json().await.unwrap();
+    sb.salesforce().set_remote_sites(vec![RemoteSite::new(
+        "MSI",
+        "https://mkto-sales-connect.adobe.io",
+        true,
+    )]);
+    let body: Value = soql(
+        &sb,
+        &c,
+        access,
+        "tooling/query",
+        "SELECT EndpointUrl FROM RemoteProxy WHERE IsActive = true",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(body["totalSize"], 1);
     sb.shutdown().await;
 }
@@ -444,12 +653,33 @@ async fn tooling_reports_the_package_and_remote_sites() {
 async fn users_without_api_enabled_get_api_currently_disabled() {
     let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
     let c = client();
-    let no_api = sb.salesforce().users().iter().find(|u| u.is_active && !u.api_enabled).unwrap().username.clone();
+    let no_api = sb
+        .salesforce()
+        .users()
+        .iter()
+        .find(|u| u.is_active && !u.api_enabled)
+        .unwrap()
+        .username
+        .clone();
     let (verifier, code) = authorize(&sb, &c, &[("login_hint", no_api.as_str())]).await;
-    let t: Value = exchange(&sb, &c, &code, &verifier, CALLBACK).await.json().await.unwrap();
-    let resp = soql(&sb, &c, t["access_token"].as_str().unwrap(), "query", USERS_SOQL).await;
+    let t: Value = exchange(&sb, &c, &code, &verifier, CALLBACK)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resp = soql(
+        &sb,
+        &c,
+        t["access_token"].as_str().unwrap(),
+        "query",
+        USERS_SOQL,
+    )
+    .await;
     assert_eq!(resp.status(), 403);
-    assert_eq!(resp.json::<Value>().await.unwrap()[0]["errorCode"], "API_CURRENTLY_DISABLED");
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()[0]["errorCode"],
+        "API_CURRENTLY_DISABLED"
+    );
     sb.shutdown().await;
 }
 
@@ -460,8 +690,23 @@ async fn sandbox_orgs_say_so() {
     let sb = Sandbox::start(cfg).await.unwrap();
     let c = client();
     let t = login(&sb, &c).await;
-    let body: Value = soql(&sb, &c, t["access_token"].as_str().unwrap(), "query", "SELECT IsSandbox, InstanceName FROM Organization").await.json().await.unwrap();
+    let body: Value = soql(
+        &sb,
+        &c,
+        t["access_token"].as_str().unwrap(),
+        "query",
+        "SELECT IsSandbox, InstanceName FROM Organization",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(body["records"][0]["IsSandbox"], true);
-    assert!(sb.salesforce().users().iter().all(|u| u.username.ends_with(".uat")));
+    assert!(
+        sb.salesforce()
+            .users()
+            .iter()
+            .all(|u| u.username.ends_with(".uat"))
+    );
     sb.shutdown().await;
 }

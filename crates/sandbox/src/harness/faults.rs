@@ -186,8 +186,14 @@ mod tests {
             Some(FaultAction::Status { status: 503, .. })
         ));
         assert!(c.take("GET", "/a").is_some());
-        assert_eq!(c.take("GET", "/a").map(|f| f.action), Some(FaultAction::Drop));
-        assert_eq!(c.take("GET", "/ab").map(|f| f.action), Some(FaultAction::Drop));
+        assert_eq!(
+            c.take("GET", "/a").map(|f| f.action),
+            Some(FaultAction::Drop)
+        );
+        assert_eq!(
+            c.take("GET", "/ab").map(|f| f.action),
+            Some(FaultAction::Drop)
+        );
         assert_eq!(c.take("GET", "/b"), None);
     }
 

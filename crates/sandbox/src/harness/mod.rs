@@ -205,7 +205,12 @@ async fn fault_and_log(State(mw): State<Mw>, req: Request, next: Next) -> Respon
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body: String::from_utf8_lossy(&bytes[..bytes.len().min(LOGGED_BODY)]).into_owned(),
         status: None,

@@ -1,5 +1,7 @@
 //! Marketo REST handlers: identity token, lead describe and lookup, user management.
 //! Every REST call passes the same gate as on the real service: token, then 606, 615 and 607.
+// Handlers bail out early with a finished Response; boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
 
 use super::config::MarketoConfig;
 use super::limits::{Admitted, LimitSettings, Limiter, Refusal};
@@ -39,7 +41,12 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn new(config: MarketoConfig, clock: Clock, owners: Vec<String>, store: Option<Arc<Store>>) -> Shared {
+    pub fn new(
+        config: MarketoConfig,
+        clock: Clock,
+        owners: Vec<String>,
+        store: Option<Arc<Store>>,
+    ) -> Shared {
         let limiter = Limiter::new(
             clock.clone(),
             LimitSettings {
@@ -117,7 +124,11 @@ fn params(raw: &[u8]) -> HashMap<String, String> {
 }
 
 fn identity_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (status, Json(json!({"error": error, "error_description": description}))).into_response()
+    (
+        status,
+        Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
 }
 
 pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Response {
@@ -126,14 +137,32 @@ pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Re
         p.entry(k).or_insert(v);
     }
     match p.get("grant_type").map(String::as_str) {
-        None => return identity_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing grant type"),
+        None => {
+            return identity_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Missing grant type",
+            );
+        }
         Some("client_credentials") => {}
-        Some(_) => return identity_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Unsupported grant type"),
+        Some(_) => {
+            return identity_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "Unsupported grant type",
+            );
+        }
     }
     let creds = &s.config.credentials;
     // Exact comparison: a pasted id with a stray space is a different id, as on the real service.
-    if p.get("client_id") != Some(&creds.client_id) || p.get("client_secret") != Some(&creds.client_secret) {
-        return identity_error(StatusCode::UNAUTHORIZED, "unauthorized", "Bad client credentials");
+    if p.get("client_id") != Some(&creds.client_id)
+        || p.get("client_secret") != Some(&creds.client_secret)
+    {
+        return identity_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Bad client credentials",
+        );
     }
     let now = s.clock.now_ms();
     let mut live = s.live.lock().unwrap_or_else(|e| e.into_inner());
@@ -143,7 +172,10 @@ pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Re
             let ttl = *s.token_ttl.lock().unwrap_or_else(|e| e.into_inner());
             let t = format!("{}:sj", random_uuid());
             let exp = now + ttl.as_millis() as i64;
-            s.issued.lock().unwrap_or_else(|e| e.into_inner()).insert(digest(&t), exp);
+            s.issued
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(digest(&t), exp);
             if let Some(store) = &s.store
                 && let Err(e) = store.put_mk_token(&creds.client_id, &t, exp)
             {
@@ -194,7 +226,12 @@ fn refuse(s: &Shared, style: Style, code: u16, message: &str) -> Response {
 }
 
 /// Token check, then the shared limits; holds admitted calls while a test keeps the gate closed.
-async fn gate(s: &Shared, headers: &HeaderMap, query: &HashMap<String, String>, style: Style) -> Result<Admitted, Response> {
+async fn gate(
+    s: &Shared,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    style: Style,
+) -> Result<Admitted, Response> {
     let from_header = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -212,7 +249,9 @@ async fn gate(s: &Shared, headers: &HeaderMap, query: &HashMap<String, String>, 
         .copied();
     match expiry {
         None => return Err(refuse(s, style, 601, "Access token invalid")),
-        Some(exp) if exp <= s.clock.now_ms() => return Err(refuse(s, style, 602, "Access token expired")),
+        Some(exp) if exp <= s.clock.now_ms() => {
+            return Err(refuse(s, style, 602, "Access token expired"));
+        }
         Some(_) => {}
     }
     let settings = s.limiter.settings();
@@ -365,25 +404,61 @@ pub(crate) async fn leads(State(s): S, headers: HeaderMap, RawQuery(q): RawQuery
         Err(r) => return r,
     };
     let Some(filter_type) = query.get("filterType").filter(|f| !f.is_empty()) else {
-        return refuse(&s, Style::Envelope, 1002, "Missing value for required parameter 'filterType'");
+        return refuse(
+            &s,
+            Style::Envelope,
+            1002,
+            "Missing value for required parameter 'filterType'",
+        );
     };
-    let Some(field) = SEARCHABLE.iter().find(|f| f.eq_ignore_ascii_case(filter_type)).copied() else {
-        return refuse(&s, Style::Envelope, 1003, &format!("Invalid filterType '{filter_type}'"));
+    let Some(field) = SEARCHABLE
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(filter_type))
+        .copied()
+    else {
+        return refuse(
+            &s,
+            Style::Envelope,
+            1003,
+            &format!("Invalid filterType '{filter_type}'"),
+        );
     };
     let values: Vec<String> = query
         .get("filterValues")
-        .map(|v| v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect())
+        .map(|v| {
+            v.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     if values.is_empty() {
-        return refuse(&s, Style::Envelope, 1002, "Missing value for required parameter 'filterValues'");
+        return refuse(
+            &s,
+            Style::Envelope,
+            1002,
+            "Missing value for required parameter 'filterValues'",
+        );
     }
     if values.len() > MAX_BATCH {
-        return refuse(&s, Style::Envelope, 1003, &format!("Number of filterValues exceeds limit of {MAX_BATCH}"));
+        return refuse(
+            &s,
+            Style::Envelope,
+            1003,
+            &format!("Number of filterValues exceeds limit of {MAX_BATCH}"),
+        );
     }
     let batch = match query.get("batchSize").map(|b| b.parse::<usize>()) {
         None => MAX_BATCH,
         Some(Ok(n)) if (1..=MAX_BATCH).contains(&n) => n,
-        Some(_) => return refuse(&s, Style::Envelope, 1003, &format!("Invalid batchSize, must be between 1 and {MAX_BATCH}")),
+        Some(_) => {
+            return refuse(
+                &s,
+                Style::Envelope,
+                1003,
+                &format!("Invalid batchSize, must be between 1 and {MAX_BATCH}"),
+            );
+        }
     };
     let fields: Vec<&'static str> = match query.get("fields").filter(|f| !f.trim().is_empty()) {
         None => DEFAULT_FIELDS.to_vec(),
@@ -392,7 +467,14 @@ pub(crate) async fn leads(State(s): S, headers: HeaderMap, RawQuery(q): RawQuery
             for name in list.split(',').map(str::trim).filter(|x| !x.is_empty()) {
                 match FIELDS.iter().find(|(n, ..)| n.eq_ignore_ascii_case(name)) {
                     Some((n, ..)) => out.push(*n),
-                    None => return refuse(&s, Style::Envelope, 1006, &format!("Field '{name}' not found")),
+                    None => {
+                        return refuse(
+                            &s,
+                            Style::Envelope,
+                            1006,
+                            &format!("Field '{name}' not found"),
+                        );
+                    }
                 }
             }
             out
@@ -400,15 +482,35 @@ pub(crate) async fn leads(State(s): S, headers: HeaderMap, RawQuery(q): RawQuery
     };
     let people = s.people();
     let candidates = match field {
-        "id" => Candidates::List(values.iter().filter_map(|v| v.parse::<u64>().ok()).collect()),
+        "id" => Candidates::List(
+            values
+                .iter()
+                .filter_map(|v| v.parse::<u64>().ok())
+                .collect(),
+        ),
         "email" => Candidates::List(
             values
                 .iter()
-                .flat_map(|v| s.emails().get(&v.to_lowercase()).cloned().unwrap_or_default())
+                .flat_map(|v| {
+                    s.emails()
+                        .get(&v.to_lowercase())
+                        .cloned()
+                        .unwrap_or_default()
+                })
                 .collect(),
         ),
-        "sfdcLeadId" => Candidates::List(values.iter().filter_map(|v| sf_id_number(v, "00Q")).collect()),
-        "sfdcContactId" => Candidates::List(values.iter().filter_map(|v| sf_id_number(v, "003")).collect()),
+        "sfdcLeadId" => Candidates::List(
+            values
+                .iter()
+                .filter_map(|v| sf_id_number(v, "00Q"))
+                .collect(),
+        ),
+        "sfdcContactId" => Candidates::List(
+            values
+                .iter()
+                .filter_map(|v| sf_id_number(v, "003"))
+                .collect(),
+        ),
         _ => Candidates::All(people.count),
     };
     let mut sorted_values = values.clone();
@@ -435,7 +537,10 @@ pub(crate) async fn leads(State(s): S, headers: HeaderMap, RawQuery(q): RawQuery
             }
             let mut out = Map::new();
             for f in &fields {
-                out.insert((*f).to_string(), person.get(*f).cloned().unwrap_or(Value::Null));
+                out.insert(
+                    (*f).to_string(),
+                    person.get(*f).cloned().unwrap_or(Value::Null),
+                );
             }
             result.push(Value::Object(out));
         }
@@ -468,23 +573,41 @@ pub(crate) async fn all_users(State(s): S, headers: HeaderMap, RawQuery(q): RawQ
         Ok(a) => a,
         Err(r) => return r,
     };
-    let offset = query.get("pageOffset").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    let offset = query
+        .get("pageOffset")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
     let size = query
         .get("pageSize")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(20)
         .clamp(1, 200);
-    let list: Vec<Value> = s.users.iter().skip(offset).take(size).map(user_json).collect();
+    let list: Vec<Value> = s
+        .users
+        .iter()
+        .skip(offset)
+        .take(size)
+        .map(user_json)
+        .collect();
     Json(list).into_response()
 }
 
-pub(crate) async fn roles(State(s): S, Path(userid): Path<String>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+pub(crate) async fn roles(
+    State(s): S,
+    Path(userid): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let query = params(q.unwrap_or_default().as_bytes());
     let _admitted = match gate(&s, &headers, &query, Style::Bare).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Some(u) = s.users.iter().find(|u| u.userid.eq_ignore_ascii_case(&userid)) else {
+    let Some(u) = s
+        .users
+        .iter()
+        .find(|u| u.userid.eq_ignore_ascii_case(&userid))
+    else {
         return refuse(&s, Style::Bare, 1004, "User not found");
     };
     let roles: Vec<Value> = u

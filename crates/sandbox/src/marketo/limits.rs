@@ -117,15 +117,25 @@ impl Limiter {
     }
 
     pub fn daily_used(&self) -> u64 {
-        self.counters.lock().unwrap_or_else(|p| p.into_inner()).day_used
+        self.counters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .day_used
     }
 
     pub fn set_daily_used(&self, n: u64) {
-        self.counters.lock().unwrap_or_else(|p| p.into_inner()).day_used = n;
+        self.counters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .day_used = n;
     }
 
     pub fn reset_window(&self) {
-        self.counters.lock().unwrap_or_else(|p| p.into_inner()).window.clear();
+        self.counters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .window
+            .clear();
     }
 
     pub fn set_hold(&self, on: bool) {

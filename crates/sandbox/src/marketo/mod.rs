@@ -107,7 +107,11 @@ impl MarketoControl {
     }
 
     pub fn set_token_ttl(&self, ttl: Duration) {
-        *self.shared.token_ttl.lock().unwrap_or_else(|e| e.into_inner()) = ttl;
+        *self
+            .shared
+            .token_ttl
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = ttl;
     }
 
     /// Calls admitted today (towards the 607 quota).

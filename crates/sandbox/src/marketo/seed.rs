@@ -25,7 +25,17 @@ pub const SYNCED_FIELDS: [&str; 13] = [
 ];
 
 /// (REST name, display name, data type, length, updateable, crmManaged)
-pub const FIELDS: &[(&str, &str, &str, Option<u32>, bool, bool)] = &[
+pub type FieldRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<u32>,
+    bool,
+    bool,
+);
+
+/// The lead fields describe2 reports.
+pub const FIELDS: &[FieldRow] = &[
     ("id", "Id", "integer", None, false, false),
     ("firstName", "First Name", "string", Some(255), true, true),
     ("lastName", "Last Name", "string", Some(255), true, true),
@@ -34,18 +44,67 @@ pub const FIELDS: &[(&str, &str, &str, Option<u32>, bool, bool)] = &[
     ("company", "Company Name", "string", Some(255), true, true),
     ("title", "Job Title", "string", Some(255), true, true),
     ("leadSource", "Lead Source", "string", Some(255), true, true),
-    ("linkedInProfileURL", "Marketo Social LinkedIn Profile URL", "url", Some(255), false, false),
-    ("sfdcLeadId", "SFDC Lead ID", "string", Some(18), false, true),
-    ("sfdcContactId", "SFDC Contact ID", "string", Some(18), false, true),
-    ("sfdcAccountId", "SFDC Account ID", "string", Some(18), false, true),
-    ("sfdcOpptyId", "SFDC Oppty ID", "string", Some(18), false, true),
-    ("sfdcLeadOwnerId", "Lead Owner Id", "string", Some(18), false, true),
+    (
+        "linkedInProfileURL",
+        "Marketo Social LinkedIn Profile URL",
+        "url",
+        Some(255),
+        false,
+        false,
+    ),
+    (
+        "sfdcLeadId",
+        "SFDC Lead ID",
+        "string",
+        Some(18),
+        false,
+        true,
+    ),
+    (
+        "sfdcContactId",
+        "SFDC Contact ID",
+        "string",
+        Some(18),
+        false,
+        true,
+    ),
+    (
+        "sfdcAccountId",
+        "SFDC Account ID",
+        "string",
+        Some(18),
+        false,
+        true,
+    ),
+    (
+        "sfdcOpptyId",
+        "SFDC Oppty ID",
+        "string",
+        Some(18),
+        false,
+        true,
+    ),
+    (
+        "sfdcLeadOwnerId",
+        "Lead Owner Id",
+        "string",
+        Some(18),
+        false,
+        true,
+    ),
     ("sfdcType", "SFDC Type", "string", Some(255), false, true),
     ("sfdcId", "SFDC Id", "string", Some(18), false, true),
     ("leadStatus", "Lead Status", "string", Some(255), true, true),
     ("country", "Country", "string", Some(255), true, true),
     ("unsubscribed", "Unsubscribed", "boolean", None, true, false),
-    ("leadPartitionId", "Lead Partition Id", "integer", None, false, false),
+    (
+        "leadPartitionId",
+        "Lead Partition Id",
+        "integer",
+        None,
+        false,
+        false,
+    ),
     ("createdAt", "Created At", "datetime", None, false, false),
     ("updatedAt", "Updated At", "datetime", None, false, false),
 ];
@@ -62,7 +121,14 @@ pub const SEARCHABLE: [&str; 7] = [
 ];
 
 /// Fields returned when a request names none.
-pub const DEFAULT_FIELDS: [&str; 6] = ["id", "updatedAt", "lastName", "email", "firstName", "createdAt"];
+pub const DEFAULT_FIELDS: [&str; 6] = [
+    "id",
+    "updatedAt",
+    "lastName",
+    "email",
+    "firstName",
+    "createdAt",
+];
 
 /// Generates person `n` (1-based id) of a database seeded with `seed`.
 pub struct People<'a> {
@@ -80,7 +146,11 @@ impl People<'_> {
             return None;
         }
         // Every 97th person is a duplicate of the one before: Marketo keeps duplicates.
-        let source = if id > 1 && id % 97 == 0 { id - 1 } else { id };
+        let source = if id > 1 && id.is_multiple_of(97) {
+            id - 1
+        } else {
+            id
+        };
         let mut rng = Rng::new(self.seed ^ 0x4D4B_0002, source);
         let (first, last, rfirst, rlast) = *rng.pick(PEOPLE);
         let (company, domain) = *rng.pick(COMPANIES);
@@ -100,18 +170,69 @@ impl People<'_> {
         m.insert("company".into(), json!(company));
         m.insert("title".into(), json!(rng.pick(TITLES)));
         let phone = format!("+886 2 {:04} {:04}", rng.below(10_000), rng.below(10_000));
-        m.insert("phone".into(), if rng.percent(80) { json!(phone) } else { Value::Null });
-        let li = format!("https://www.linkedin.com/in/{rfirst}-{rlast}-{:x}", rng.below(1 << 24));
-        m.insert("linkedInProfileURL".into(), if rng.percent(55) { json!(li) } else { Value::Null });
+        m.insert(
+            "phone".into(),
+            if rng.percent(80) {
+                json!(phone)
+            } else {
+                Value::Null
+            },
+        );
+        let li = format!(
+            "https://www.linkedin.com/in/{rfirst}-{rlast}-{:x}",
+            rng.below(1 << 24)
+        );
+        m.insert(
+            "linkedInProfileURL".into(),
+            if rng.percent(55) {
+                json!(li)
+            } else {
+                Value::Null
+            },
+        );
         m.insert("leadSource".into(), json!(rng.pick(LEAD_SOURCES)));
-        m.insert("leadStatus".into(), json!(if owned { "Working" } else { "New" }));
-        m.insert("country".into(), json!(if domain.contains("hsinchu") || domain.contains("twprecision") { "Taiwan" } else { "United States" }));
+        m.insert(
+            "leadStatus".into(),
+            json!(if owned { "Working" } else { "New" }),
+        );
+        m.insert(
+            "country".into(),
+            json!(
+                if domain.contains("hsinchu") || domain.contains("twprecision") {
+                    "Taiwan"
+                } else {
+                    "United States"
+                }
+            ),
+        );
         m.insert("unsubscribed".into(), json!(rng.percent(4)));
         m.insert("leadPartitionId".into(), json!(1));
         let day = 1 + id % 28;
-        m.insert("createdAt".into(), json!(format!("2024-{:02}-{day:02}T08:{:02}:00Z", 1 + id % 12, id % 60)));
-        m.insert("updatedAt".into(), json!(format!("2025-{:02}-{day:02}T09:{:02}:00Z", 1 + id % 12, id % 60)));
-        for f in ["sfdcLeadId", "sfdcContactId", "sfdcAccountId", "sfdcOpptyId", "sfdcLeadOwnerId", "sfdcType", "sfdcId"] {
+        m.insert(
+            "createdAt".into(),
+            json!(format!(
+                "2024-{:02}-{day:02}T08:{:02}:00Z",
+                1 + id % 12,
+                id % 60
+            )),
+        );
+        m.insert(
+            "updatedAt".into(),
+            json!(format!(
+                "2025-{:02}-{day:02}T09:{:02}:00Z",
+                1 + id % 12,
+                id % 60
+            )),
+        );
+        for f in [
+            "sfdcLeadId",
+            "sfdcContactId",
+            "sfdcAccountId",
+            "sfdcOpptyId",
+            "sfdcLeadOwnerId",
+            "sfdcType",
+            "sfdcId",
+        ] {
             m.insert(f.into(), Value::Null);
         }
         if owned {
@@ -159,7 +280,13 @@ pub struct MarketoUser {
 
 /// The Marketo instance's users: some admins, some marketers, one API-only user.
 pub fn users() -> Vec<MarketoUser> {
-    let u = |id: u64, first: &str, last: &str, email: &str, api: bool, locked: bool, roles: &[(u64, &str)]| MarketoUser {
+    let u = |id: u64,
+             first: &str,
+             last: &str,
+             email: &str,
+             api: bool,
+             locked: bool,
+             roles: &[(u64, &str)]| MarketoUser {
         id,
         userid: email.to_string(),
         first_name: first.to_string(),
@@ -170,14 +297,78 @@ pub fn users() -> Vec<MarketoUser> {
         roles: roles.iter().map(|(i, n)| (*i, n.to_string())).collect(),
     };
     vec![
-        u(1001, "Jordan", "Lee", "jordan.lee@acme-demo.example", false, false, &[(1, "Admin")]),
-        u(1002, "怡君", "陳", "yijun.chen@acme-demo.example", false, false, &[(1, "Admin"), (3, "Marketing User")]),
-        u(1003, "Emma", "Johnson", "emma.johnson@acme-demo.example", false, false, &[(3, "Marketing User")]),
-        u(1004, "志明", "林", "zhiming.lin@acme-demo.example", false, false, &[(1, "Admin")]),
-        u(1005, "太郎", "山田", "taro.yamada@acme-demo.example", false, false, &[(4, "Analytics User")]),
-        u(1006, "Priya", "Sharma", "priya.sharma@acme-demo.example", false, true, &[(1, "Admin")]),
-        u(1007, "Lucas", "Martin", "lucas.martin@acme-demo.example", false, false, &[(3, "Marketing User")]),
-        u(1008, "SIA", "Integration", "sia-integration@123-sia-456.mktoapi.example", true, false, &[(5, "API Role")]),
+        u(
+            1001,
+            "Jordan",
+            "Lee",
+            "jordan.lee@acme-demo.example",
+            false,
+            false,
+            &[(1, "Admin")],
+        ),
+        u(
+            1002,
+            "怡君",
+            "陳",
+            "yijun.chen@acme-demo.example",
+            false,
+            false,
+            &[(1, "Admin"), (3, "Marketing User")],
+        ),
+        u(
+            1003,
+            "Emma",
+            "Johnson",
+            "emma.johnson@acme-demo.example",
+            false,
+            false,
+            &[(3, "Marketing User")],
+        ),
+        u(
+            1004,
+            "志明",
+            "林",
+            "zhiming.lin@acme-demo.example",
+            false,
+            false,
+            &[(1, "Admin")],
+        ),
+        u(
+            1005,
+            "太郎",
+            "山田",
+            "taro.yamada@acme-demo.example",
+            false,
+            false,
+            &[(4, "Analytics User")],
+        ),
+        u(
+            1006,
+            "Priya",
+            "Sharma",
+            "priya.sharma@acme-demo.example",
+            false,
+            true,
+            &[(1, "Admin")],
+        ),
+        u(
+            1007,
+            "Lucas",
+            "Martin",
+            "lucas.martin@acme-demo.example",
+            false,
+            false,
+            &[(3, "Marketing User")],
+        ),
+        u(
+            1008,
+            "SIA",
+            "Integration",
+            "sia-integration@123-sia-456.mktoapi.example",
+            true,
+            false,
+            &[(5, "API Role")],
+        ),
     ]
 }
 
@@ -188,16 +379,28 @@ mod tests {
     #[test]
     fn people_are_deterministic_with_and_without_owner() {
         let owners = vec![sf_id("005", 1000), sf_id("005", 1001)];
-        let p = People { seed: 9, count: 1000, owned_percent: 60, owners: &owners };
+        let p = People {
+            seed: 9,
+            count: 1000,
+            owned_percent: 60,
+            owners: &owners,
+        };
         assert_eq!(p.get(5), p.get(5));
         assert_eq!(p.get(0), None);
         assert_eq!(p.get(1001), None);
         let all: Vec<_> = (1..=1000).filter_map(|i| p.get(i)).collect();
-        let owned = all.iter().filter(|m| !m["sfdcLeadOwnerId"].is_null()).count();
+        let owned = all
+            .iter()
+            .filter(|m| !m["sfdcLeadOwnerId"].is_null())
+            .count();
         assert!(owned > 450 && owned < 750, "{owned}");
         assert!(all.iter().any(|m| m["sfdcType"] == "Lead"));
         assert!(all.iter().any(|m| m["sfdcType"] == "Contact"));
-        assert_eq!(p.get(97).unwrap()["email"], p.get(96).unwrap()["email"], "duplicates stay");
+        assert_eq!(
+            p.get(97).unwrap()["email"],
+            p.get(96).unwrap()["email"],
+            "duplicates stay"
+        );
     }
 
     #[test]
@@ -205,7 +408,17 @@ mod tests {
         for f in SYNCED_FIELDS {
             assert!(FIELDS.iter().any(|(n, ..)| *n == f), "{f}");
         }
-        assert!(users().iter().any(|u| u.first_name.chars().any(|c| c > '\u{2E80}')));
-        assert!(users().iter().filter(|u| u.roles.iter().any(|(_, r)| r == "Admin")).count() >= 3);
+        assert!(
+            users()
+                .iter()
+                .any(|u| u.first_name.chars().any(|c| c > '\u{2E80}'))
+        );
+        assert!(
+            users()
+                .iter()
+                .filter(|u| u.roles.iter().any(|(_, r)| r == "Admin"))
+                .count()
+                >= 3
+        );
     }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 /// Production orgs log in at login.salesforce.com, sandboxes at test.salesforce.com.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+// Exported under a sandbox-specific name: other crates may define their own OrgType.
+#[ts(export, rename = "SandboxOrgType")]
 pub enum OrgType {
     Production,
     Sandbox,

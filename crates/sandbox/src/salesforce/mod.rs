@@ -35,14 +35,26 @@ pub(crate) fn build(
             get(oauth::authorize_get).post(oauth::authorize_post),
         )
         .route("/services/oauth2/token", axum::routing::post(oauth::token))
-        .route("/services/oauth2/revoke", get(oauth::revoke).post(oauth::revoke))
-        .route("/services/oauth2/userinfo", get(oauth::userinfo).post(oauth::userinfo))
+        .route(
+            "/services/oauth2/revoke",
+            get(oauth::revoke).post(oauth::revoke),
+        )
+        .route(
+            "/services/oauth2/userinfo",
+            get(oauth::userinfo).post(oauth::userinfo),
+        )
         .route("/id/{org}/{user}", get(oauth::identity))
         .route("/services/data", get(rest::versions))
         .route("/services/data/", get(rest::versions))
         .route("/services/data/{version}/query", get(rest::query))
-        .route("/services/data/{version}/query/{locator}", get(rest::query_more))
-        .route("/services/data/{version}/tooling/query", get(rest::tooling_query))
+        .route(
+            "/services/data/{version}/query/{locator}",
+            get(rest::query_more),
+        )
+        .route(
+            "/services/data/{version}/tooling/query",
+            get(rest::tooling_query),
+        )
         .route(
             "/services/data/{version}/tooling/query/{locator}",
             get(rest::tooling_query_more),

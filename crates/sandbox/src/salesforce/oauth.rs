@@ -1,5 +1,7 @@
 //! OAuth 2.0 endpoints of the Salesforce stand-in: authorize (login page or auto-approve), token
 //! (authorization_code with PKCE S256, refresh_token with optional rotation), revoke, userinfo, id.
+// Handlers bail out early with a finished Response; boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
 
 use super::state::{AuthCode, Shared};
 use crate::ids::random_alnum;
@@ -102,21 +104,42 @@ fn validate_authorize(s: &Shared, p: &HashMap<String, String>) -> Result<String,
         ));
     }
     if p.get("response_type").map(String::as_str) != Some("code") {
-        return Err(redirect_error(p, "unsupported_response_type", "response type not supported"));
+        return Err(redirect_error(
+            p,
+            "unsupported_response_type",
+            "response type not supported",
+        ));
     }
     match p.get("code_challenge") {
         None if s.config.require_pkce => {
-            return Err(redirect_error(p, "invalid_request", "missing required code challenge"));
+            return Err(redirect_error(
+                p,
+                "invalid_request",
+                "missing required code challenge",
+            ));
         }
-        Some(c) if c.len() != 43 || !c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
-            return Err(redirect_error(p, "invalid_request", "invalid code challenge"));
+        Some(c)
+            if c.len() != 43
+                || !c
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            return Err(redirect_error(
+                p,
+                "invalid_request",
+                "invalid code challenge",
+            ));
         }
         _ => {}
     }
     if let Some(m) = p.get("code_challenge_method")
         && m != "S256"
     {
-        return Err(redirect_error(p, "invalid_request", "unsupported code challenge method"));
+        return Err(redirect_error(
+            p,
+            "invalid_request",
+            "unsupported code challenge method",
+        ));
     }
     let requested: Vec<&str> = p
         .get("scope")
@@ -130,7 +153,11 @@ fn validate_authorize(s: &Shared, p: &HashMap<String, String>) -> Result<String,
             || (*r == "offline_access" && s.config.app_scopes.iter().any(|a| a == "refresh_token"))
             || *r == "openid" && s.config.app_scopes.iter().any(|a| a == "openid");
         if !ok {
-            return Err(redirect_error(p, "invalid_scope", "the requested scope is not allowed"));
+            return Err(redirect_error(
+                p,
+                "invalid_scope",
+                "the requested scope is not allowed",
+            ));
         }
     }
     Ok(requested.join(" "))
@@ -199,7 +226,9 @@ pub(crate) async fn authorize_post(State(s): S, body: Bytes) -> Response {
         _ => login_page(
             &s,
             &p,
-            Some("Please check your username and password. If you still can't log in, contact your Salesforce administrator."),
+            Some(
+                "Please check your username and password. If you still can't log in, contact your Salesforce administrator.",
+            ),
         ),
     }
 }
@@ -267,7 +296,14 @@ label{{display:block;font-size:13px;margin:12px 0 4px}} input[type=text],input[t
     (StatusCode::OK, page_headers(), Html(body)).into_response()
 }
 
-fn token_response(s: &Shared, user_id: &str, scope: &str, access: &str, refresh: Option<&str>, issued_at_ms: i64) -> Response {
+fn token_response(
+    s: &Shared,
+    user_id: &str,
+    scope: &str,
+    access: &str,
+    refresh: Option<&str>,
+    issued_at_ms: i64,
+) -> Response {
     let id = s.identity_url(user_id);
     let issued_at = issued_at_ms.to_string();
     let signature = match Hmac::<Sha256>::new_from_slice(s.config.consumer_key.as_bytes()) {
@@ -292,7 +328,12 @@ fn token_response(s: &Shared, user_id: &str, scope: &str, access: &str, refresh:
     {
         m.insert("refresh_token".into(), Value::String(r.to_string()));
     }
-    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response()
 }
 
 pub(crate) async fn token(State(s): S, body: Bytes) -> Response {
@@ -301,17 +342,29 @@ pub(crate) async fn token(State(s): S, body: Bytes) -> Response {
     match p.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
             if !client_ok {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_client_id", "client identifier invalid");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_client_id",
+                    "client identifier invalid",
+                );
             }
             authorization_code(&s, &p)
         }
         Some("refresh_token") => {
             if !client_ok {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_client_id", "client identifier invalid");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_client_id",
+                    "client identifier invalid",
+                );
             }
             refresh(&s, &p)
         }
-        _ => oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "grant type not supported"),
+        _ => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "grant type not supported",
+        ),
     }
 }
 
@@ -321,7 +374,11 @@ fn authorization_code(s: &Shared, p: &HashMap<String, String>) -> Response {
     let mut g = s.grants();
     let key = digest(code);
     let Some(entry) = g.codes.get(&key).cloned() else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "invalid authorization code");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "invalid authorization code",
+        );
     };
     if entry.used {
         // A replayed code is a stolen code: withdraw what it produced (RFC 6749 §4.1.2).
@@ -333,16 +390,32 @@ fn authorization_code(s: &Shared, p: &HashMap<String, String>) -> Response {
                 s.persist_revoked(std::slice::from_ref(d));
             }
         }
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "expired authorization code");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "expired authorization code",
+        );
     }
     if entry.expires_ms <= now {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "expired authorization code");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "expired authorization code",
+        );
     }
     if p.get("redirect_uri").map(String::as_str) != Some(entry.redirect_uri.as_str()) {
-        return oauth_error(StatusCode::BAD_REQUEST, "redirect_uri_mismatch", "redirect_uri must match configuration");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "redirect_uri_mismatch",
+            "redirect_uri must match configuration",
+        );
     }
     if entry.client_id != s.config.consumer_key {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_client_id", "client identifier invalid");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_client_id",
+            "client identifier invalid",
+        );
     }
     if let Some(challenge) = &entry.challenge {
         let verifier = p.get("code_verifier").map(String::as_str).unwrap_or("");
@@ -352,7 +425,11 @@ fn authorization_code(s: &Shared, p: &HashMap<String, String>) -> Response {
                 .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
         let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
         if !valid_shape || &computed != challenge {
-            return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "invalid code verifier");
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "invalid code verifier",
+            );
         }
     }
     if let Some(e) = g.codes.get_mut(&key) {
@@ -385,10 +462,18 @@ fn refresh(s: &Shared, p: &HashMap<String, String>) -> Response {
     let key = digest(token);
     let mut g = s.grants();
     let Some(r) = g.refresh.get(&key).cloned() else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "expired access/refresh token");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "expired access/refresh token",
+        );
     };
     if r.revoked {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "expired access/refresh token");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            "expired access/refresh token",
+        );
     }
     match s.user(&r.user_id) {
         Some(u) if u.is_active => {}
@@ -426,7 +511,11 @@ pub(crate) async fn revoke(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> R
         a.revoked = true;
         s.persist_revoked(std::slice::from_ref(&key));
     } else {
-        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_token_type", "this token type is not supported");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_token_type",
+            "this token type is not supported",
+        );
     }
     StatusCode::OK.into_response()
 }
@@ -435,7 +524,8 @@ pub(crate) async fn revoke(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> R
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth")).then(|| token.trim())
+    (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth"))
+        .then(|| token.trim())
 }
 
 fn bad_token() -> Response {
@@ -485,7 +575,11 @@ fn urls(s: &Shared, user_id: &str) -> Value {
     })
 }
 
-pub(crate) async fn identity(State(s): S, Path((org, user)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub(crate) async fn identity(
+    State(s): S,
+    Path((org, user)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let Some((u, _)) = bearer(&headers).and_then(|t| s.session(t)) else {
         return bad_token();
     };
@@ -522,20 +616,29 @@ mod tests {
 
     #[test]
     fn escapes_html() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 
     #[test]
     fn redirect_appends_to_existing_query() {
         let r = redirect_with("http://127.0.0.1:1/cb?x=1", &[("code", "a b")]);
-        assert_eq!(r.headers()[header::LOCATION], "http://127.0.0.1:1/cb?x=1&code=a+b");
+        assert_eq!(
+            r.headers()[header::LOCATION],
+            "http://127.0.0.1:1/cb?x=1&code=a+b"
+        );
     }
 
     #[test]
     fn bearer_parsing() {
         let mut h = HeaderMap::new();
         assert_eq!(bearer(&h), None);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
         assert_eq!(bearer(&h), Some("abc"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(bearer(&h), None);

@@ -1,5 +1,7 @@
 //! REST and Tooling query endpoints of the Salesforce stand-in, with paging via `nextRecordsUrl`.
 //! Objects: User and Organization (data API); InstalledSubscriberPackage and RemoteProxy (Tooling).
+// Handlers bail out early with a finished Response; boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
 
 use super::oauth::bearer;
 use super::soql::{self, Schema};
@@ -21,18 +23,32 @@ const MAX_CURSORS: usize = 500;
 type S = State<Arc<Shared>>;
 
 pub(crate) fn sf_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!([{"message": message, "errorCode": code}]))).into_response()
+    (
+        status,
+        Json(json!([{"message": message, "errorCode": code}])),
+    )
+        .into_response()
 }
 
 fn invalid_session() -> Response {
-    let mut r = sf_error(StatusCode::UNAUTHORIZED, "INVALID_SESSION_ID", "Session expired or invalid");
-    r.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Token"));
+    let mut r = sf_error(
+        StatusCode::UNAUTHORIZED,
+        "INVALID_SESSION_ID",
+        "Session expired or invalid",
+    );
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Token"),
+    );
     r
 }
 
 fn not_found() -> Response {
-    sf_error(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource does not exist")
+    sf_error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "The requested resource does not exist",
+    )
 }
 
 fn valid_version(v: &str) -> bool {
@@ -53,7 +69,11 @@ fn guard(s: &Shared, version: &str, headers: &HeaderMap) -> Result<(), Response>
         return Err(invalid_session());
     };
     if !user.api_enabled {
-        return Err(sf_error(StatusCode::FORBIDDEN, "API_CURRENTLY_DISABLED", "API is disabled for this User"));
+        return Err(sf_error(
+            StatusCode::FORBIDDEN,
+            "API_CURRENTLY_DISABLED",
+            "API is disabled for this User",
+        ));
     }
     Ok(())
 }
@@ -93,7 +113,14 @@ const USER: Schema = Schema {
 
 const ORGANIZATION: Schema = Schema {
     object: "Organization",
-    fields: &["Id", "Name", "IsSandbox", "InstanceName", "OrganizationType", "NamespacePrefix"],
+    fields: &[
+        "Id",
+        "Name",
+        "IsSandbox",
+        "InstanceName",
+        "OrganizationType",
+        "NamespacePrefix",
+    ],
     relationships: &[],
 };
 
@@ -122,7 +149,14 @@ const PACKAGE: Schema = Schema {
 
 const REMOTE_PROXY: Schema = Schema {
     object: "RemoteProxy",
-    fields: &["Id", "SiteName", "EndpointUrl", "IsActive", "Description", "DisableProtocolSecurity"],
+    fields: &[
+        "Id",
+        "SiteName",
+        "EndpointUrl",
+        "IsActive",
+        "Description",
+        "DisableProtocolSecurity",
+    ],
     relationships: &[],
 };
 
@@ -137,10 +171,31 @@ fn org_records(s: &Shared) -> Vec<Value> {
     })]
 }
 
+/// (number, namespace, name, description, (major, minor, patch))
+type PackageRow = (
+    u64,
+    &'static str,
+    &'static str,
+    &'static str,
+    (u32, u32, u32),
+);
+
 fn package_records(s: &Shared) -> Vec<Value> {
-    let mut packages: Vec<(u64, &str, &str, &str, (u32, u32, u32))> = vec![
-        (1, "LID", "LinkedIn Sales Navigator", "Sales Navigator for Salesforce", (3, 2, 0)),
-        (2, "dsfs", "DocuSign eSignature for Salesforce", "Send and sign with DocuSign", (7, 12, 0)),
+    let mut packages: Vec<PackageRow> = vec![
+        (
+            1,
+            "LID",
+            "LinkedIn Sales Navigator",
+            "Sales Navigator for Salesforce",
+            (3, 2, 0),
+        ),
+        (
+            2,
+            "dsfs",
+            "DocuSign eSignature for Salesforce",
+            "Send and sign with DocuSign",
+            (7, 12, 0),
+        ),
     ];
     if let Some(v) = s.settings().package_version {
         packages.push((
@@ -187,17 +242,31 @@ fn remote_proxy_records(s: &Shared) -> Vec<Value> {
         .collect()
 }
 
-fn run(s: &Shared, version: &str, tooling: bool, q: Option<String>, headers: &HeaderMap) -> Response {
+fn run(
+    s: &Shared,
+    version: &str,
+    tooling: bool,
+    q: Option<String>,
+    headers: &HeaderMap,
+) -> Response {
     let raw = q.unwrap_or_default();
-    let Some(soql_text) = super::oauth::params(raw.as_bytes()).remove("q").filter(|q| !q.trim().is_empty()) else {
-        return sf_error(StatusCode::BAD_REQUEST, "MALFORMED_QUERY", "A query string has to be specified");
+    let Some(soql_text) = super::oauth::params(raw.as_bytes())
+        .remove("q")
+        .filter(|q| !q.trim().is_empty())
+    else {
+        return sf_error(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_QUERY",
+            "A query string has to be specified",
+        );
     };
     let query = match soql::parse(&soql_text) {
         Ok(q) => q,
         Err(e) => return sf_error(StatusCode::BAD_REQUEST, e.code, &e.message),
     };
     let object = query.object.to_ascii_lowercase();
-    let (schema, table): (&Schema, std::borrow::Cow<'_, [Value]>) = match (object.as_str(), tooling) {
+    let (schema, table): (&Schema, std::borrow::Cow<'_, [Value]>) = match (object.as_str(), tooling)
+    {
         ("user", _) => (&USER, std::borrow::Cow::Borrowed(&s.user_records[..])),
         ("organization", _) => (&ORGANIZATION, org_records(s).into()),
         ("installedsubscriberpackage", true) => (&PACKAGE, package_records(s).into()),
@@ -206,7 +275,10 @@ fn run(s: &Shared, version: &str, tooling: bool, q: Option<String>, headers: &He
             return sf_error(
                 StatusCode::BAD_REQUEST,
                 "INVALID_TYPE",
-                &format!("sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", query.object),
+                &format!(
+                    "sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+                    query.object
+                ),
             );
         }
     };
@@ -245,9 +317,19 @@ fn page_size(s: &Shared, headers: &HeaderMap) -> usize {
     requested.map_or(configured, |r| r.min(configured).max(1))
 }
 
-fn page_response(s: &Shared, cursor: Cursor, locator: Option<String>, offset: usize, page: usize) -> Response {
+fn page_response(
+    s: &Shared,
+    cursor: Cursor,
+    locator: Option<String>,
+    offset: usize,
+    page: usize,
+) -> Response {
     let end = (offset + page).min(cursor.records.len());
-    let records: Vec<Value> = cursor.records.get(offset..end).map(<[Value]>::to_vec).unwrap_or_default();
+    let records: Vec<Value> = cursor
+        .records
+        .get(offset..end)
+        .map(<[Value]>::to_vec)
+        .unwrap_or_default();
     let done = end >= cursor.records.len();
     let mut body = json!({"totalSize": cursor.total, "done": done, "records": records});
     if !done {
@@ -270,8 +352,20 @@ fn page_response(s: &Shared, cursor: Cursor, locator: Option<String>, offset: us
     Json(body).into_response()
 }
 
-fn more(s: &Shared, version: &str, tooling: bool, locator_offset: &str, headers: &HeaderMap) -> Response {
-    let invalid = || sf_error(StatusCode::BAD_REQUEST, "INVALID_QUERY_LOCATOR", "invalid query locator");
+fn more(
+    s: &Shared,
+    version: &str,
+    tooling: bool,
+    locator_offset: &str,
+    headers: &HeaderMap,
+) -> Response {
+    let invalid = || {
+        sf_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_QUERY_LOCATOR",
+            "invalid query locator",
+        )
+    };
     let Some((locator, offset)) = locator_offset.rsplit_once('-') else {
         return invalid();
     };
@@ -289,28 +383,46 @@ fn more(s: &Shared, version: &str, tooling: bool, locator_offset: &str, headers:
     page_response(s, cursor, Some(locator.to_string()), offset, page)
 }
 
-pub(crate) async fn query(State(s): S, Path(version): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+pub(crate) async fn query(
+    State(s): S,
+    Path(version): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = guard(&s, &version, &headers) {
         return r;
     }
     run(&s, &version, false, q, &headers)
 }
 
-pub(crate) async fn query_more(State(s): S, Path((version, loc)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub(crate) async fn query_more(
+    State(s): S,
+    Path((version, loc)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = guard(&s, &version, &headers) {
         return r;
     }
     more(&s, &version, false, &loc, &headers)
 }
 
-pub(crate) async fn tooling_query(State(s): S, Path(version): Path<String>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+pub(crate) async fn tooling_query(
+    State(s): S,
+    Path(version): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = guard(&s, &version, &headers) {
         return r;
     }
     run(&s, &version, true, q, &headers)
 }
 
-pub(crate) async fn tooling_query_more(State(s): S, Path((version, loc)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub(crate) async fn tooling_query_more(
+    State(s): S,
+    Path((version, loc)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = guard(&s, &version, &headers) {
         return r;
     }

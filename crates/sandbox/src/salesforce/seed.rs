@@ -59,7 +59,10 @@ const PROFILES: &[(&str, bool, u64)] = &[
 ];
 
 fn profile_id(name: &str) -> String {
-    let n = PROFILES.iter().position(|(p, _, _)| *p == name).unwrap_or(0) as u64;
+    let n = PROFILES
+        .iter()
+        .position(|(p, _, _)| *p == name)
+        .unwrap_or(0) as u64;
     sf_id("00e", 100 + n)
 }
 
@@ -185,7 +188,10 @@ mod tests {
         let emails: HashSet<_> = a.iter().map(|u| u.invite_email.clone()).collect();
         assert_eq!(emails.len(), 300, "invite emails are unique");
         assert!(a.iter().all(|u| u.email.to_lowercase() == u.invite_email));
-        assert!(a.iter().any(|u| u.first_name.chars().any(|c| c > '\u{2E80}')));
+        assert!(
+            a.iter()
+                .any(|u| u.first_name.chars().any(|c| c > '\u{2E80}'))
+        );
     }
 
     #[test]

@@ -39,8 +39,16 @@ pub enum Op {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
-    Cmp { field: String, op: Op, value: Lit },
-    In { field: String, values: Vec<Lit>, negate: bool },
+    Cmp {
+        field: String,
+        op: Op,
+        value: Lit,
+    },
+    In {
+        field: String,
+        values: Vec<Lit>,
+        negate: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +113,9 @@ fn tokenize(q: &str) -> Result<Vec<Tok>, SoqlError> {
                 }
             }
             if !closed {
-                return Err(malformed("unexpected end of query: unterminated string literal"));
+                return Err(malformed(
+                    "unexpected end of query: unterminated string literal",
+                ));
             }
             out.push(Tok::Str(s));
         } else if matches!(c, '=' | '!' | '<' | '>') {
@@ -119,7 +129,9 @@ fn tokenize(q: &str) -> Result<Vec<Tok>, SoqlError> {
                 return Err(malformed("unexpected token: '!'"));
             }
             out.push(Tok::Op(op));
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let start = i;
             i += 1;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
@@ -132,7 +144,9 @@ fn tokenize(q: &str) -> Result<Vec<Tok>, SoqlError> {
             out.push(Tok::Num(n));
         } else if c.is_alphanumeric() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 i += 1;
             }
             out.push(Tok::Ident(chars[start..i].iter().collect()));
@@ -173,7 +187,10 @@ impl Parser {
         if self.keyword(kw) {
             Ok(())
         } else {
-            Err(malformed(format!("expecting '{kw}', found '{}'", self.describe())))
+            Err(malformed(format!(
+                "expecting '{kw}', found '{}'",
+                self.describe()
+            )))
         }
     }
 
@@ -182,7 +199,10 @@ impl Parser {
             Some(Tok::Ident(s)) => Ok(s),
             _ => {
                 self.pos = self.pos.saturating_sub(1);
-                Err(malformed(format!("unexpected token: '{}'", self.describe())))
+                Err(malformed(format!(
+                    "unexpected token: '{}'",
+                    self.describe()
+                )))
             }
         }
     }
@@ -216,7 +236,10 @@ impl Parser {
             Some(Tok::Ident(s)) if s.eq_ignore_ascii_case("null") => Ok(Lit::Null),
             _ => {
                 self.pos = self.pos.saturating_sub(1);
-                Err(malformed(format!("unexpected token: '{}'", self.describe())))
+                Err(malformed(format!(
+                    "unexpected token: '{}'",
+                    self.describe()
+                )))
             }
         }
     }
@@ -257,7 +280,10 @@ impl Parser {
             },
             _ => {
                 self.pos = self.pos.saturating_sub(1);
-                return Err(malformed(format!("unexpected token: '{}'", self.describe())));
+                return Err(malformed(format!(
+                    "unexpected token: '{}'",
+                    self.describe()
+                )));
             }
         };
         Ok(Cond::Cmp {
@@ -338,8 +364,16 @@ pub fn parse(q: &str) -> Result<Query, SoqlError> {
         }
         order_by = Some((f, asc));
     }
-    let limit = if p.keyword("LIMIT") { Some(p.usize()?) } else { None };
-    let offset = if p.keyword("OFFSET") { Some(p.usize()?) } else { None };
+    let limit = if p.keyword("LIMIT") {
+        Some(p.usize()?)
+    } else {
+        None
+    };
+    let offset = if p.keyword("OFFSET") {
+        Some(p.usize()?)
+    } else {
+        None
+    };
     if p.peek().is_some() {
         return Err(malformed(format!("unexpected token: '{}'", p.describe())));
     }
@@ -451,7 +485,9 @@ fn holds(record: &Value, cond: &Cond) -> bool {
             negate,
         } => {
             let v = lookup(record, field);
-            let found = values.iter().any(|l| compare(v, l) == Some(Ordering::Equal));
+            let found = values
+                .iter()
+                .any(|l| compare(v, l) == Some(Ordering::Equal));
             found != *negate
         }
     }
@@ -481,7 +517,12 @@ pub struct Rows {
 
 /// Runs `q` over `table` (records with canonical field names); `url_base` is
 /// `/services/data/v62.0/sobjects` or its tooling twin, for each record's `attributes.url`.
-pub fn execute(q: &Query, schema: &Schema, table: &[Value], url_base: &str) -> Result<Rows, SoqlError> {
+pub fn execute(
+    q: &Query,
+    schema: &Schema,
+    table: &[Value],
+    url_base: &str,
+) -> Result<Rows, SoqlError> {
     let fields: Vec<&'static str> = q
         .fields
         .iter()
@@ -576,7 +617,10 @@ fn project(record: &Value, fields: &[&str], schema: &Schema, url_base: &str) -> 
                     .unwrap_or(rel);
                 let entry = out.entry(rel.to_string()).or_insert_with(|| {
                     let mut m = Map::new();
-                    m.insert("attributes".into(), attributes(ty, lookup(related, "Id"), url_base));
+                    m.insert(
+                        "attributes".into(),
+                        attributes(ty, lookup(related, "Id"), url_base),
+                    );
                     Value::Object(m)
                 });
                 if let Value::Object(m) = entry {
@@ -595,7 +639,13 @@ mod tests {
 
     const USER: Schema = Schema {
         object: "User",
-        fields: &["Id", "Email", "IsActive", "Profile.PermissionsApiEnabled", "Profile.Name"],
+        fields: &[
+            "Id",
+            "Email",
+            "IsActive",
+            "Profile.PermissionsApiEnabled",
+            "Profile.Name",
+        ],
         relationships: &[("Profile", "Profile")],
     };
 
@@ -631,7 +681,10 @@ mod tests {
         assert_eq!(r["Id"], "1");
         assert_eq!(r["Profile"]["PermissionsApiEnabled"], true);
         assert_eq!(r["Profile"]["attributes"]["type"], "Profile");
-        assert_eq!(r["attributes"]["url"], "/services/data/v62.0/sobjects/User/1");
+        assert_eq!(
+            r["attributes"]["url"],
+            "/services/data/v62.0/sobjects/User/1"
+        );
     }
 
     #[test]
@@ -655,7 +708,10 @@ mod tests {
     #[test]
     fn errors_name_the_salesforce_code() {
         let q = parse("SELECT Id, Nope FROM User").unwrap();
-        assert_eq!(execute(&q, &USER, &table(), "/x").err().map(|e| e.code), Some("INVALID_FIELD"));
+        assert_eq!(
+            execute(&q, &USER, &table(), "/x").err().map(|e| e.code),
+            Some("INVALID_FIELD")
+        );
         for bad in [
             "",
             "SELECT",
@@ -669,7 +725,11 @@ mod tests {
             "SELECT Id FROM User extra",
             "SELECT Id FROM User WHERE Id ! 'x'",
         ] {
-            assert_eq!(parse(bad).err().map(|e| e.code), Some("MALFORMED_QUERY"), "{bad}");
+            assert_eq!(
+                parse(bad).err().map(|e| e.code),
+                Some("MALFORMED_QUERY"),
+                "{bad}"
+            );
         }
     }
 

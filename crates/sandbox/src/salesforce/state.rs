@@ -96,7 +96,12 @@ pub(crate) struct Issued {
 }
 
 impl Shared {
-    pub fn new(base_url: String, config: SalesforceConfig, clock: Clock, store: Option<Arc<Store>>) -> Shared {
+    pub fn new(
+        base_url: String,
+        config: SalesforceConfig,
+        clock: Clock,
+        store: Option<Arc<Store>>,
+    ) -> Shared {
         let users = seed::users(config.seed, config.user_count.max(1), config.org_type);
         let user_records = seed::user_records(&users);
         let org = Org {
@@ -176,7 +181,13 @@ impl Shared {
     }
 
     /// Issues an access token, and a refresh token when the scope allows one.
-    pub fn issue(&self, g: &mut Grants, user_id: &str, scope: &str, reuse_refresh: Option<String>) -> Issued {
+    pub fn issue(
+        &self,
+        g: &mut Grants,
+        user_id: &str,
+        scope: &str,
+        reuse_refresh: Option<String>,
+    ) -> Issued {
         let now = self.clock.now_ms();
         let ttl = self.settings().access_token_ttl;
         let org15 = &self.org.id[..15];

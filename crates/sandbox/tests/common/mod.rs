@@ -25,9 +25,14 @@ pub fn pkce() -> (String, String) {
 
 /// Query parameters of a `Location` header.
 pub fn location_params(resp: &reqwest::Response) -> Vec<(String, String)> {
-    let loc = resp.headers()["location"].to_str().expect("location").to_string();
+    let loc = resp.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
     let url = url::Url::parse(&loc).expect("url");
-    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url.query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 pub fn param(pairs: &[(String, String)], key: &str) -> Option<String> {
@@ -35,7 +40,11 @@ pub fn param(pairs: &[(String, String)], key: &str) -> Option<String> {
 }
 
 /// GET /authorize with PKCE; returns (verifier, code) from the auto-approved redirect.
-pub async fn authorize(sb: &RunningSandbox, c: &reqwest::Client, extra: &[(&str, &str)]) -> (String, String) {
+pub async fn authorize(
+    sb: &RunningSandbox,
+    c: &reqwest::Client,
+    extra: &[(&str, &str)],
+) -> (String, String) {
     let (verifier, challenge) = pkce();
     let mut q = vec![
         ("response_type", "code"),
@@ -58,7 +67,13 @@ pub async fn authorize(sb: &RunningSandbox, c: &reqwest::Client, extra: &[(&str,
     (verifier, param(&p, "code").expect("code"))
 }
 
-pub async fn exchange(sb: &RunningSandbox, c: &reqwest::Client, code: &str, verifier: &str, redirect: &str) -> reqwest::Response {
+pub async fn exchange(
+    sb: &RunningSandbox,
+    c: &reqwest::Client,
+    code: &str,
+    verifier: &str,
+    redirect: &str,
+) -> reqwest::Response {
     c.post(format!("{}/services/oauth2/token", sb.salesforce_url()))
         .form(&[
             ("grant_type", "authorization_code"),
@@ -80,13 +95,22 @@ pub async fn login(sb: &RunningSandbox, c: &reqwest::Client) -> Value {
     resp.json().await.expect("json")
 }
 
-pub async fn soql(sb: &RunningSandbox, c: &reqwest::Client, token: &str, path: &str, q: &str) -> reqwest::Response {
-    c.get(format!("{}/services/data/v62.0/{path}", sb.salesforce_url()))
-        .query(&[("q", q)])
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("query")
+pub async fn soql(
+    sb: &RunningSandbox,
+    c: &reqwest::Client,
+    token: &str,
+    path: &str,
+    q: &str,
+) -> reqwest::Response {
+    c.get(format!(
+        "{}/services/data/v62.0/{path}",
+        sb.salesforce_url()
+    ))
+    .query(&[("q", q)])
+    .bearer_auth(token)
+    .send()
+    .await
+    .expect("query")
 }
 
 pub async fn marketo_token(sb: &RunningSandbox, c: &reqwest::Client) -> Value {
@@ -105,7 +129,13 @@ pub async fn marketo_token(sb: &RunningSandbox, c: &reqwest::Client) -> Value {
     resp.json().await.expect("json")
 }
 
-pub async fn mk_get(sb: &RunningSandbox, c: &reqwest::Client, token: &str, path: &str, q: &[(&str, &str)]) -> reqwest::Response {
+pub async fn mk_get(
+    sb: &RunningSandbox,
+    c: &reqwest::Client,
+    token: &str,
+    path: &str,
+    q: &[(&str, &str)],
+) -> reqwest::Response {
     c.get(format!("{}{path}", sb.marketo_url()))
         .query(q)
         .bearer_auth(token)
