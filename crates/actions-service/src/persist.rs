@@ -14,6 +14,8 @@ pub struct Db {
 
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
+-- With WAL, NORMAL keeps the file consistent; a power cut may lose the last few writes of a stand-in.
+PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS users  (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS teams  (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
