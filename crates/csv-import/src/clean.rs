@@ -4,7 +4,7 @@
 use crate::fields::{ProblemCode, TargetField};
 use crate::table::is_invisible;
 use std::borrow::Cow;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// The cleaned value and the warning bits of what changed.
 pub fn clean(field: TargetField, raw: &str) -> (Cow<'_, str>, u32) {
@@ -52,14 +52,19 @@ pub fn clean(field: TargetField, raw: &str) -> (Cow<'_, str>, u32) {
     (Cow::Owned(s), bits)
 }
 
-/// The fast path: plain ASCII with nothing to trim and, for an email, nothing else to fix.
+/// The fast path: nothing to trim, nothing invisible, already NFKC and, for an email, nothing
+/// else to fix. Most cells of a real export pass here without a copy.
 fn is_already_clean(field: TargetField, raw: &str) -> bool {
     let b = raw.as_bytes();
-    if !raw.is_ascii() {
-        return false;
-    }
-    if b.first().is_some_and(u8::is_ascii_whitespace)
-        || b.last().is_some_and(u8::is_ascii_whitespace)
+    if raw.is_ascii() {
+        if b.first().is_some_and(u8::is_ascii_whitespace)
+            || b.last().is_some_and(u8::is_ascii_whitespace)
+        {
+            return false;
+        }
+    } else if raw.trim().len() != raw.len()
+        || raw.chars().any(is_invisible)
+        || is_nfkc_quick(raw.chars()) != IsNormalized::Yes
     {
         return false;
     }
@@ -69,8 +74,8 @@ fn is_already_clean(field: TargetField, raw: &str) -> bool {
     if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"mailto:") {
         return false;
     }
-    match b.iter().rposition(|&c| c == b'@') {
-        Some(at) => !b[at + 1..].iter().any(u8::is_ascii_uppercase),
+    match raw.rfind('@') {
+        Some(at) => !raw[at + 1..].chars().any(char::is_uppercase),
         None => true,
     }
 }
@@ -88,6 +93,13 @@ mod tests {
         let (v, b) = clean(TargetField::Email, "jane@example.com");
         assert!(matches!(v, Cow::Borrowed(_)));
         assert_eq!(b, 0);
+        let (v, b) = clean(TargetField::LastName, "陳");
+        assert!(matches!(v, Cow::Borrowed(_)));
+        assert_eq!(b, 0);
+        assert_eq!(
+            clean(TargetField::Email, "陳@Example.com").1,
+            ProblemCode::CleanedDomainLowercase.bit()
+        );
     }
 
     #[test]

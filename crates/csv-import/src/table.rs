@@ -153,17 +153,15 @@ struct LineIndex<R> {
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                let at = self.pos + i as u64;
-                let prev_cr = if i > 0 {
-                    buf[i - 1] == b'\r'
-                } else {
-                    self.prev_cr
-                };
-                self.newlines
-                    .push_back((if prev_cr { at - 1 } else { at }, at + 1));
-            }
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+            let at = self.pos + i as u64;
+            let prev_cr = if i > 0 {
+                buf[i - 1] == b'\r'
+            } else {
+                self.prev_cr
+            };
+            self.newlines
+                .push_back((if prev_cr { at - 1 } else { at }, at + 1));
         }
         if n > 0 {
             self.prev_cr = buf[n - 1] == b'\r';
