@@ -95,7 +95,7 @@ pub async fn activate(
 ) -> Result<Response, Problem> {
     objects_at(&raw, &["admins/*"])?;
     let input: ActivationIn =
-        serde_json::from_value(raw).map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
+        serde_json::from_value(raw).map_err(|e| crate::http::extract::syntax(&e))?;
     if input.admins.is_empty() {
         return Err(Problem(ActionsError::InvalidValue(
             "admins must name at least one Marketo admin".into(),

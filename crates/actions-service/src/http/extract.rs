@@ -38,9 +38,28 @@ impl Surface for Api {
     }
 }
 
-/// Serde's messages name the field and the expected type; keep them short.
+/// Serde's messages name the field and the expected type, which helps; they can also quote the
+/// offending value, which may be anything (even a secret pasted in the wrong field): drop the value.
 fn describe(e: &serde_json::Error) -> String {
-    let mut m = e.to_string();
+    let msg = e.to_string();
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg.as_str();
+    // `invalid type: string "…"`, `invalid value: string "…"`, `unknown variant `…``, `unknown field `…``
+    // keep the words and drop what sits between the quotes after "string " and "variant ".
+    while let Some((i, marker, close)) = [("string \"", '"'), ("variant `", '`')]
+        .iter()
+        .filter_map(|(m, c)| rest.find(m).map(|i| (i, *m, *c)))
+        .min_by_key(|(i, ..)| *i)
+    {
+        out.push_str(&rest[..i + marker.len() - 1]);
+        let after = &rest[i + marker.len()..];
+        match after.find(close) {
+            Some(end) => rest = &after[end + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    let mut m = out;
     if m.len() > 200 {
         let mut cut = 200;
         while !m.is_char_boundary(cut) {
@@ -49,6 +68,11 @@ fn describe(e: &serde_json::Error) -> String {
         m.truncate(cut);
     }
     m
+}
+
+/// A body that parsed as JSON but does not fit the expected shape.
+pub fn syntax(e: &serde_json::Error) -> ActionsError {
+    ActionsError::InvalidSyntax(describe(e))
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ActionsError> {
@@ -144,4 +168,48 @@ pub fn objects_at(v: &serde_json::Value, paths: &[&str]) -> Result<(), ActionsEr
         let keys: Vec<&str> = p.split('/').filter(|k| !k.is_empty()).collect();
         walk(v, &keys, "")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Shape {
+        n: u32,
+        e: Option<Kind>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    enum Kind {
+        A,
+    }
+
+    fn message(json: &str) -> String {
+        serde_json::from_str::<Shape>(json)
+            .err()
+            .map(|e| describe(&e))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn messages_keep_the_field_and_drop_the_value() {
+        let m = message(r#"{"n": "s3cret-value"}"#);
+        assert!(m.contains("invalid type: string"), "{m}");
+        assert!(!m.contains("s3cret"), "{m}");
+        let m = message(r#"{"n": 1, "e": "s3cret"}"#);
+        assert!(m.contains("unknown variant"), "{m}");
+        assert!(!m.contains("s3cret"), "{m}");
+        assert!(message(r#"{}"#).contains("missing field `n`"));
+    }
+
+    #[test]
+    fn only_objects_where_the_contract_says_objects() {
+        let v = serde_json::json!({ "name": [null], "members": [{ "value": "a" }, ["b"]] });
+        assert!(objects_at(&v, &["members/*"]).is_err());
+        assert!(objects_at(&v, &["name"]).is_err());
+        assert!(objects_at(&serde_json::json!({ "name": null }), &["name", "absent/*"]).is_ok());
+        assert!(objects_at(&serde_json::json!([1]), &[]).is_err());
+    }
 }

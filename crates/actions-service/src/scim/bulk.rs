@@ -137,7 +137,7 @@ pub async fn bulk(
     let raw: Value = parse_json(&bytes)?;
     objects_at(&raw, &["Operations/*"])?;
     let input: BulkIn =
-        serde_json::from_value(raw).map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
+        serde_json::from_value(raw).map_err(|e| crate::http::extract::syntax(&e))?;
     require_schema(&input.schemas, BULK_REQUEST_URN)?;
     let max = shared.config.bulk_max_operations;
     if input.operations.len() > max {

@@ -31,8 +31,8 @@ struct GroupIn {
 
 fn group_in(data: &Value) -> Result<(String, Vec<String>)> {
     objects_at(data, &["members/*"])?;
-    let g: GroupIn = serde_json::from_value(data.clone())
-        .map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
+    let g: GroupIn =
+        serde_json::from_value(data.clone()).map_err(|e| crate::http::extract::syntax(&e))?;
     require_schema(&g.schemas, GROUP_URN)?;
     Ok((
         g.display_name,

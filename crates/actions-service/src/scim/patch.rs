@@ -39,8 +39,8 @@ struct PatchIn {
 
 pub fn operations(data: &Value) -> Result<Vec<Op>> {
     crate::http::extract::objects_at(data, &["Operations/*"])?;
-    let p: PatchIn = serde_json::from_value(data.clone())
-        .map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
+    let p: PatchIn =
+        serde_json::from_value(data.clone()).map_err(|e| crate::http::extract::syntax(&e))?;
     require_schema(&p.schemas, PATCH_URN)?;
     if p.operations.is_empty() {
         return Err(ActionsError::InvalidValue(

@@ -52,8 +52,8 @@ fn user_in(data: &Value) -> Result<UserIn> {
             "urn:sia:params:scim:schemas:extension:actions:2.0:User",
         ],
     )?;
-    let u: UserIn = serde_json::from_value(data.clone())
-        .map_err(|e| ActionsError::InvalidSyntax(e.to_string()))?;
+    let u: UserIn =
+        serde_json::from_value(data.clone()).map_err(|e| crate::http::extract::syntax(&e))?;
     require_schema(&u.schemas, USER_URN)?;
     Ok(u)
 }
