@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::patch::{self, TeamEdit};
 use super::{GROUP_URN, filter, list, render, require_schema};
-use crate::error::{ActionsError, Result};
+use crate::error::Result;
 use crate::http::extract::{Body, Id, Params, Scim, objects_at};
 use crate::http::reply::{ScimError, no_content, scim};
 use crate::service::Shared;
