@@ -1,1 +1,57 @@
-pub fn run() {}
+//! The desktop shell: opens the window, holds the app state, and routes IPC
+//! commands to the domain crates. Everything that can be tested without a
+//! window lives in `crates/`.
+
+pub mod command_names;
+pub mod commands;
+pub mod error;
+pub mod locale;
+pub mod state;
+
+use tauri::Manager;
+
+use state::{AppState, RunMode};
+
+/// Registers the app's commands; shared by `run` and the mock-runtime tests.
+pub fn app_builder<R: tauri::Runtime>() -> tauri::Builder<R> {
+    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::dashboard,
+        commands::start_step,
+        commands::confirm_step,
+        commands::confirm_prerequisite,
+        commands::set_language,
+        commands::ui_ready,
+    ])
+}
+
+pub fn run() {
+    let started = state::StartClock::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SIA_LOG")
+                .unwrap_or_else(|_| "warn,sia=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let mode = RunMode::from_env();
+    let result = app_builder::<tauri::Wry>()
+        .plugin(tauri_plugin_opener::init())
+        .setup(move |app| {
+            let app_data = app.path().app_data_dir()?;
+            let dir = state::data_dir(app_data, mode);
+            let mut state = AppState::open(&dir, mode, locale::os_locale());
+            state.started = started.clone();
+            if let Some(problem) = &state.store_problem {
+                tracing::warn!(code = %problem.code, "running without saved progress");
+            }
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(error) = result {
+        eprintln!("SIA Setup could not start: {error}");
+        std::process::exit(1);
+    }
+}

@@ -123,7 +123,7 @@ impl StepId {
 /// Why a step needs the admin's attention. A code, not prose: the UI says it
 /// in the admin's language, with what to do next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "code", rename_all = "camelCase")]
 #[ts(export)]
 pub enum Attention {
     /// A step it depends on is not done yet.

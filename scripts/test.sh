@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: UI checks and tests, Rust
+# format/lint/tests, the keychain, contract and fuzz checks, and the app in a real window.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/setup-system.sh" --test
+
+step "UI: install, type-check, format, unit tests"
+(cd ui && npm ci --no-audit --no-fund && npm run check && npm run format:check && npm test)
+
+step "Rust: format and lint"
+cargo fmt --all --check
+"$ROOT/scripts/build-app.sh" # clippy on src-tauri needs ui/dist
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust: tests (in a private keyring session)"
+"$ROOT/scripts/with-keyring.sh" cargo test --workspace
+
+step "TypeScript bindings are up to date with the Rust types"
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+  stale="$(git -C "$ROOT" status --porcelain -- ui/src/lib/bindings)"
+  if [ -n "$stale" ]; then
+    echo "The generated bindings changed; commit them:" >&2
+    echo "$stale" >&2
+    exit 1
+  fi
+fi
+
+for extra in test-keychain.sh check-openapi.sh fuzz-csv.sh; do
+  if [ -x "$ROOT/scripts/$extra" ]; then
+    step "scripts/$extra"
+    "$ROOT/scripts/$extra"
+  fi
+done
+
+step "End to end: the real app in a real window (screenshots in tests/e2e/screenshots)"
+(cd tests/e2e && npm ci --no-audit --no-fund)
+SIA_APP_BINARY="$APP_BINARY" "$ROOT/scripts/with-keyring.sh" \
+  xvfb-run -a --server-args="-screen 0 1280x1000x24" \
+  node --test --test-concurrency=1 tests/e2e/
+
+step "All tests passed"

@@ -1,0 +1,31 @@
+//! The one shape errors take when they cross IPC: a stable code the UI
+//! translates, and a plain English message as a fallback. Never a secret or a path.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct IpcError {
+    pub code: String,
+    pub message: String,
+}
+
+impl IpcError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<sia_core::CoreError> for IpcError {
+    fn from(error: sia_core::CoreError) -> Self {
+        // The Display text of domain errors is written to be safe to show.
+        tracing::warn!(code = error.code(), "setup store error: {error}");
+        IpcError::new(error.code(), error.to_string())
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;

@@ -1,0 +1,110 @@
+//! What the running app holds: the progress store, whether this is a demo,
+//! and the problem to show if the saved progress could not be opened.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use sia_core::SetupStore;
+
+use crate::error::IpcError;
+
+/// Whether the app talks to the real services or to the built-in stand-ins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    Live,
+    Demo,
+}
+
+impl RunMode {
+    /// `--demo` on the command line, or `SIA_DEMO=1` in the environment.
+    pub fn from_env() -> Self {
+        let flag = std::env::args().any(|a| a == "--demo");
+        let var = std::env::var("SIA_DEMO").is_ok_and(|v| v == "1" || v == "true");
+        if flag || var {
+            RunMode::Demo
+        } else {
+            RunMode::Live
+        }
+    }
+}
+
+pub struct AppState {
+    pub store: Mutex<SetupStore>,
+    pub mode: RunMode,
+    pub os_locale: String,
+    /// Set when the progress file could not be opened: the app then runs on an
+    /// in-memory store and says so, instead of refusing to start or overwriting the file.
+    pub store_problem: Option<IpcError>,
+    pub started: StartClock,
+}
+
+/// When the process started, and whether the first paint was reported yet.
+#[derive(Debug, Clone)]
+pub struct StartClock {
+    at: Instant,
+    painted: std::sync::Arc<AtomicBool>,
+}
+
+impl StartClock {
+    pub fn now() -> Self {
+        Self {
+            at: Instant::now(),
+            painted: Default::default(),
+        }
+    }
+
+    /// The time since start, the first time only: a reload of the page is not a start.
+    pub fn mark_painted(&self) -> Option<Duration> {
+        (!self.painted.swap(true, Ordering::SeqCst)).then(|| self.at.elapsed())
+    }
+}
+
+impl AppState {
+    pub fn open(data_dir: &Path, mode: RunMode, os_locale: String) -> Self {
+        let (store, store_problem) = match SetupStore::open(data_dir) {
+            Ok(store) => (store, None),
+            Err(error) => {
+                let problem = IpcError::from(error);
+                match SetupStore::in_memory() {
+                    Ok(store) => (store, Some(problem)),
+                    Err(_) => unreachable_in_memory(),
+                }
+            }
+        };
+        Self {
+            store: Mutex::new(store),
+            mode,
+            os_locale,
+            store_problem,
+            started: StartClock::now(),
+        }
+    }
+
+    /// Runs `f` with the store. A poisoned lock (a panic while holding it) is
+    /// recovered: the store is SQLite, whose own transactions keep it consistent.
+    pub fn with_store<T>(&self, f: impl FnOnce(&SetupStore) -> T) -> T {
+        let guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
+    }
+}
+
+/// An in-memory SQLite database only fails to open when the process is out of memory.
+fn unreachable_in_memory() -> ! {
+    eprintln!("SIA Setup cannot start: not enough memory to open even an in-memory database.");
+    std::process::exit(70)
+}
+
+/// Where the progress file lives: `SIA_DATA_DIR` if set (tests point it at a
+/// temporary folder), else the OS app-data folder; demo runs keep their own subfolder
+/// so trying the demo never touches a real setup's progress.
+pub fn data_dir(app_data_dir: PathBuf, mode: RunMode) -> PathBuf {
+    let base = std::env::var_os("SIA_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or(app_data_dir);
+    match mode {
+        RunMode::Demo => base.join("demo"),
+        RunMode::Live => base,
+    }
+}

@@ -1,0 +1,147 @@
+//! The IPC surface on Tauri's mock runtime (no display needed): commands
+//! answer with the domain's data, errors arrive as `{code, message}`, and the
+//! capability grants exactly the commands the app declares.
+
+use serde_json::{Value, json};
+use sia_setup_lib::state::{AppState, RunMode};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+fn app_with(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = sia_setup_lib::app_builder::<MockRuntime>()
+        .manage(state)
+        .build(mock_context(noop_assets()))
+        .expect("mock app builds");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window builds");
+    (app, window)
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("valid url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().expect("json body"))
+}
+
+#[test]
+fn the_dashboard_lists_seven_steps_and_confirmations_are_kept_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+        let dashboard = invoke(&window, "dashboard", json!({})).unwrap();
+        assert_eq!(dashboard["steps"].as_array().unwrap().len(), 7);
+        assert_eq!(dashboard["nextStep"], "activateAccount");
+
+        let after = invoke(
+            &window,
+            "confirm_step",
+            json!({"step": "activateAccount", "confirmed": true}),
+        )
+        .unwrap();
+        assert_eq!(after["steps"][0]["state"], "done");
+        assert_eq!(after["steps"][0]["source"], "confirmed");
+        invoke(&window, "set_language", json!({"language": "zh-TW"})).unwrap();
+    }
+    // A new app on the same folder: a restart.
+    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+    let dashboard = invoke(&window, "dashboard", json!({})).unwrap();
+    assert_eq!(dashboard["steps"][0]["state"], "done");
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["language"], "zh-TW");
+    assert_eq!(info["demo"], false);
+    assert_eq!(info["storeProblem"], Value::Null);
+}
+
+#[test]
+fn the_os_locale_picks_the_language_until_the_admin_chooses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Demo, "zh_TW.UTF-8".into()));
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["language"], "zh-TW");
+    assert_eq!(info["demo"], true);
+}
+
+#[test]
+fn an_unreadable_progress_file_is_reported_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("setup.db");
+    let garbage = b"definitely not sqlite, and it must still be here afterwards".repeat(100);
+    std::fs::write(&file, &garbage).unwrap();
+
+    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    let code = info["storeProblem"]["code"].as_str().unwrap();
+    assert!(matches!(code, "store_open_failed" | "store_failed"), "{code}");
+    let message = info["storeProblem"]["message"].as_str().unwrap();
+    assert!(!message.contains(dir.path().to_str().unwrap()), "no path in messages");
+    // The session still works, in memory.
+    let after = invoke(
+        &window,
+        "confirm_step",
+        json!({"step": "installPackage", "confirmed": true}),
+    )
+    .unwrap();
+    assert_eq!(after["steps"][5]["state"], "done");
+    assert_eq!(std::fs::read(&file).unwrap(), garbage);
+}
+
+#[test]
+fn bad_arguments_are_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+    let error = invoke(
+        &window,
+        "confirm_step",
+        json!({"step": "noSuchStep", "confirmed": true}),
+    )
+    .unwrap_err();
+    assert!(error.as_str().is_some_and(|e| e.contains("step")), "{error}");
+}
+
+#[test]
+fn the_capability_grants_each_app_command_and_nothing_undeclared() {
+    let capability: Value = serde_json::from_str(include_str!("../capabilities/main-window.json"))
+        .expect("capability is JSON");
+    let granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter(|p| p.starts_with("allow-"))
+        .map(|p| p.trim_start_matches("allow-").replace('-', "_"))
+        .collect();
+    let mut declared: Vec<String> = sia_setup_lib::command_names::COMMANDS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let mut granted_sorted = granted.clone();
+    granted_sorted.sort();
+    declared.sort();
+    assert_eq!(granted_sorted, declared);
+    // Nothing broad: no core:default, no fs, no shell.
+    let text = capability["permissions"].to_string();
+    for broad in ["core:default", "fs:", "shell:", "opener:default"] {
+        assert!(!text.contains(broad), "capability must not grant {broad}");
+    }
+}
+
+#[test]
+fn managed_state_is_reachable_from_the_app_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+    let state = app.state::<AppState>();
+    assert!(state.store_problem.is_none());
+}

@@ -1,0 +1,159 @@
+// A small W3C WebDriver client over fetch, enough to drive the app through
+// tauri-driver: sessions, elements, clicks, scripts and screenshots.
+import { spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import net from "node:net";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecc";
+// WebKitWebDriver may answer with the legacy key; take whichever is there.
+const elementId = (value) => value[ELEMENT] ?? value.ELEMENT ?? Object.values(value)[0];
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts tauri-driver on free ports and waits until it answers. */
+export async function startDriver({ env }) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/status`);
+      if (res.ok) return { url, stop: () => stopProcess(child) };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  stopProcess(child);
+  throw new Error("tauri-driver did not start within 10 s");
+}
+
+function stopProcess(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+  });
+}
+
+async function request(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value ?? {};
+    throw new Error(`${method} ${url}: ${res.status} ${v.error ?? ""} ${v.message ?? ""}`);
+  }
+  return json.value;
+}
+
+export class Session {
+  static async create(driverUrl, application, args = []) {
+    const capabilities = {
+      capabilities: { alwaysMatch: { "tauri:options": { application, args } } },
+    };
+    let value;
+    try {
+      value = await request("POST", `${driverUrl}/session`, capabilities);
+    } catch (first) {
+      // Creating sessions back to back has dropped the connection once: retry once.
+      await sleep(1000);
+      value = await request("POST", `${driverUrl}/session`, capabilities).catch(() => {
+        throw first;
+      });
+    }
+    return new Session(`${driverUrl}/session/${value.sessionId}`);
+  }
+
+  constructor(base) {
+    this.base = base;
+  }
+
+  async find(css, { timeout = 10000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      try {
+        const value = await request("POST", `${this.base}/element`, { using: "css selector", value: css });
+        return new Element(this, elementId(value));
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`no element matches ${css}: ${error.message}`);
+        await sleep(100);
+      }
+    }
+  }
+
+  async findAll(css) {
+    const values = await request("POST", `${this.base}/elements`, { using: "css selector", value: css });
+    return values.map((v) => new Element(this, elementId(v)));
+  }
+
+  /** Waits until `predicate` (run in the page) returns a truthy value, and returns it. */
+  async waitFor(script, args = [], { timeout = 10000, what = script } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      last = await this.execute(script, args).catch((e) => e);
+      if (last && !(last instanceof Error)) return last;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what} (last: ${last})`);
+      await sleep(100);
+    }
+  }
+
+  execute(script, args = []) {
+    return request("POST", `${this.base}/execute/sync`, { script, args });
+  }
+
+  executeAsync(script, args = []) {
+    return request("POST", `${this.base}/execute/async`, { script, args });
+  }
+
+  async screenshot() {
+    return Buffer.from(await request("GET", `${this.base}/screenshot`), "base64");
+  }
+
+  async setTimeouts(ms) {
+    await request("POST", `${this.base}/timeouts`, { script: ms });
+  }
+
+  async close() {
+    await request("DELETE", this.base).catch(() => {});
+  }
+}
+
+class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.url = `${session.base}/element/${id}`;
+  }
+
+  click() {
+    return request("POST", `${this.url}/click`, {});
+  }
+
+  text() {
+    return request("GET", `${this.url}/text`);
+  }
+
+  attribute(name) {
+    return request("GET", `${this.url}/attribute/${name}`);
+  }
+}
