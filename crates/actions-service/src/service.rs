@@ -151,6 +151,11 @@ impl ActionsService {
         Ok(results.into_iter().map(|(_, r)| r).collect())
     }
 
+    /// Every user of the instance, in invitation order (for the demo and tests; clients use SCIM).
+    pub fn users(&self) -> Vec<UserRecord> {
+        self.shared.read(|s| s.users.clone())
+    }
+
     /// How many distinct people the sync has stored.
     pub fn people_synced(&self) -> usize {
         self.shared

@@ -88,6 +88,14 @@ async fn concurrent_invites_of_one_email_exactly_one_wins() {
         }
     }
     assert_eq!((created, conflicts), (1, 39));
+    assert_eq!(
+        s.service
+            .users()
+            .iter()
+            .filter(|u| u.user_name.eq_ignore_ascii_case("race@example.com"))
+            .count(),
+        1
+    );
     let race = s
         .service
         .outbox()
