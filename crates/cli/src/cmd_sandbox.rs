@@ -60,6 +60,9 @@ pub struct SandboxArgs {
     /// Marketo calls per day before 607.
     #[arg(long)]
     daily_quota: Option<u64>,
+    /// Do not serve the Actions admin API.
+    #[arg(long)]
+    no_actions: bool,
     /// Print one JSON object with the URLs instead of the human summary.
     #[arg(long)]
     json: bool,
@@ -122,6 +125,9 @@ fn config(args: &SandboxArgs) -> Result<SandboxConfig, String> {
     if let Some(n) = args.daily_quota {
         c.marketo.daily_quota = n;
     }
+    if args.no_actions {
+        c.actions = None;
+    }
     Ok(c)
 }
 
@@ -162,6 +168,7 @@ async fn serve(cfg: SandboxConfig, json: bool) -> ExitCode {
             "salesforceConsumerKey": running.salesforce_consumer_key(),
             "marketoClientId": creds.client_id,
             "marketoClientSecret": creds.client_secret,
+            "actionsToken": running.actions_token(),
         });
         println!("{out}");
     } else {
@@ -184,7 +191,14 @@ async fn serve(cfg: SandboxConfig, json: bool) -> ExitCode {
         println!("  client id                  {}", creds.client_id);
         println!("  client secret (demo)       {}", creds.client_secret);
         match &info.actions_url {
-            Some(url) => println!("Actions admin API            {url}"),
+            Some(url) => {
+                println!("Actions admin API");
+                println!("  base                       {url}");
+                println!(
+                    "  bearer token (demo)        {}",
+                    running.actions_token().unwrap_or("-")
+                );
+            }
             None => println!("Actions admin API            (not served)"),
         }
         println!();

@@ -19,4 +19,8 @@ pub use harness::{
 };
 pub use marketo::{MarketoConfig, MarketoControl, MarketoCredentials};
 pub use salesforce::{OrgType, PackageVersion, RemoteSite, SalesforceConfig, SalesforceControl};
-pub use sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxInfo, SandboxPorts, start_all};
+pub use sandbox::{
+    DEMO_ACTIONS_TOKEN, RunningSandbox, Sandbox, SandboxConfig, SandboxInfo, SandboxPorts,
+    start_all,
+};
+pub use sia_actions_service::{ActionsConfig, ActionsService};

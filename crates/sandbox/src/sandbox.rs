@@ -8,6 +8,7 @@ use crate::marketo::{self, MarketoConfig, MarketoControl, MarketoCredentials};
 use crate::salesforce::{self, OrgType, SalesforceConfig, SalesforceControl};
 use crate::store::Store;
 use serde::Serialize;
+use sia_actions_service::{ActionsConfig, ActionsService};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,9 +50,16 @@ pub struct SandboxConfig {
     pub salesforce_faults: Vec<FaultRule>,
     pub marketo_faults: Vec<FaultRule>,
     pub actions_faults: Vec<FaultRule>,
-    /// The Actions admin API router to serve beside the stand-ins; `None` serves no Actions service.
+    /// The Actions admin API service (crate `sia-actions-service`); `None` serves none.
+    /// Its Munchkin ID and invitation link base are set from the sandbox at start; with a
+    /// `state_file`, it keeps its own state in a sibling file (`….actions.sqlite`).
+    pub actions: Option<ActionsConfig>,
+    /// Serve this router as the Actions API instead of the built-in service (for other implementations).
     pub actions_router: Option<axum::Router>,
 }
+
+/// Bearer token the demo and test Actions service accepts (a public, local-only value).
+pub const DEMO_ACTIONS_TOKEN: &str = "sia-sandbox-actions-demo-token";
 
 impl std::fmt::Debug for SandboxConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,7 +68,8 @@ impl std::fmt::Debug for SandboxConfig {
             .field("marketo", &self.marketo)
             .field("ports", &self.ports)
             .field("state_file", &self.state_file.as_ref().map(|_| "<set>"))
-            .field("actions", &self.actions_router.is_some())
+            .field("actions", &self.actions)
+            .field("actions_router", &self.actions_router.is_some())
             .finish()
     }
 }
@@ -77,6 +86,7 @@ impl SandboxConfig {
             salesforce_faults: Vec::new(),
             marketo_faults: Vec::new(),
             actions_faults: Vec::new(),
+            actions: Some(ActionsConfig::with_token(DEMO_ACTIONS_TOKEN)),
             actions_router: None,
         }
     }
@@ -147,9 +157,29 @@ impl Sandbox {
 
         let sf_bound = Bound::loopback(config.ports.salesforce).await?;
         let mk_bound = Bound::loopback(config.ports.marketo).await?;
-        let actions_bound = match &config.actions_router {
-            Some(_) => Some(Bound::loopback(config.ports.actions).await?),
-            None => None,
+        let actions_bound = if config.actions_router.is_some() || config.actions.is_some() {
+            Some(Bound::loopback(config.ports.actions).await?)
+        } else {
+            None
+        };
+        let mut actions_service = None;
+        let mut actions_token = None;
+        let actions_router = match (&actions_bound, config.actions_router, config.actions) {
+            (Some(_), Some(router), _) => Some(router),
+            (Some(bound), None, Some(mut ac)) => {
+                ac.munchkin_id = config.marketo.credentials.munchkin_id.clone();
+                ac.invite_link_base = format!("{}/invitations", bound.base_url());
+                if let Some(state) = &config.state_file {
+                    ac.sqlite_path = Some(state.with_extension("actions.sqlite"));
+                }
+                actions_token = ac.tokens.first().cloned();
+                let service = ActionsService::new(ac)
+                    .map_err(|e| SandboxError::Actions(e.code().to_string()))?;
+                let router = service.router();
+                actions_service = Some(service);
+                Some(router)
+            }
+            _ => None,
         };
 
         let (sf_router, sf_control) = salesforce::build(
@@ -174,7 +204,7 @@ impl Sandbox {
         );
         let marketo =
             harness::serve_bound(mk_bound, mk_router, opts("marketo", &config.marketo_faults));
-        let actions = match (actions_bound, config.actions_router) {
+        let actions = match (actions_bound, actions_router) {
             (Some(bound), Some(router)) => Some(harness::serve_bound(
                 bound,
                 router,
@@ -191,6 +221,8 @@ impl Sandbox {
             actions,
             sf_control,
             mk_control,
+            actions_service,
+            actions_token,
             log,
             clock,
         })
@@ -212,6 +244,8 @@ pub struct RunningSandbox {
     actions_url: Option<String>,
     sf_control: SalesforceControl,
     mk_control: MarketoControl,
+    actions_service: Option<ActionsService>,
+    actions_token: Option<String>,
     log: RequestLog,
     clock: Clock,
 }
@@ -238,6 +272,16 @@ impl RunningSandbox {
     /// Base URL of the Actions admin API, when one is served.
     pub fn actions_url(&self) -> Option<&str> {
         self.actions_url.as_deref()
+    }
+
+    /// A bearer token the built-in Actions service accepts.
+    pub fn actions_token(&self) -> Option<&str> {
+        self.actions_token.as_deref()
+    }
+
+    /// The built-in Actions service, for tests and the demo (outbox, accepting invitations).
+    pub fn actions_service(&self) -> Option<&ActionsService> {
+        self.actions_service.as_ref()
     }
 
     /// The demo Marketo API user's Munchkin ID, client id and secret.
