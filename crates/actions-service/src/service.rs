@@ -10,6 +10,7 @@ use crate::http::guard::RateLimiter;
 use crate::model::{Invitation, SalesforceEnvironment, UserRecord};
 use crate::persist::Db;
 use crate::store::{Limits, NewUser, SalesforceLogin, State};
+use crate::sync::PeopleSource;
 
 pub struct Shared {
     pub config: ActionsConfig,
@@ -19,6 +20,8 @@ pub struct Shared {
     db: Option<Mutex<Db>>,
     /// Synced people by Marketo id (JSON of the 13 fields); kept apart from `State` because it can be large.
     pub people: Mutex<HashMap<String, String>>,
+    /// Starts as `config.people_source`; the sandbox may plug one in once its Marketo stand-in runs.
+    source: Mutex<Option<Arc<dyn PeopleSource>>>,
 }
 
 impl Shared {
@@ -36,6 +39,13 @@ impl Shared {
         }
         *guard = next;
         Ok(out)
+    }
+
+    pub fn people_source(&self) -> Option<Arc<dyn PeopleSource>> {
+        self.source
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn save_people(&self, rows: &[(String, String)]) -> Result<usize> {
@@ -107,6 +117,7 @@ impl ActionsService {
         Ok(Self {
             shared: Arc::new(Shared {
                 limiter: RateLimiter::new(config.rate_limit),
+                source: Mutex::new(config.people_source.clone()),
                 config,
                 limits,
                 state: Mutex::new(state),
@@ -154,6 +165,11 @@ impl ActionsService {
     /// Every user of the instance, in invitation order (for the demo and tests; clients use SCIM).
     pub fn users(&self) -> Vec<UserRecord> {
         self.shared.read(|s| s.users.clone())
+    }
+
+    /// Plugs in (or replaces) where the data sync reads people from; a running sync keeps its source.
+    pub fn set_people_source(&self, source: Arc<dyn PeopleSource>) {
+        *self.shared.source.lock().unwrap_or_else(|p| p.into_inner()) = Some(source);
     }
 
     /// How many distinct people the sync has stored.

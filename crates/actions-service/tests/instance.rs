@@ -443,6 +443,14 @@ async fn sync_reports_source_errors_and_needs_a_source() {
             Some("people_source_unavailable")
         )
     );
+    // A source plugged in later is used by the next start.
+    s.service
+        .set_people_source(Arc::new(Pages(vec![vec![person(9, true)]])));
+    assert_eq!(
+        s.call(Method::POST, "/api/v1/sync", None).await.0,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(wait_for_end(&s).await["peopleSynced"], 1);
 
     let config = ActionsConfig {
         people_source: Some(Arc::new(Failing)),

@@ -71,7 +71,7 @@ pub async fn status(AxState(shared): AxState<Arc<Shared>>) -> Response {
 }
 
 pub async fn start(AxState(shared): AxState<Arc<Shared>>) -> Result<Response, Problem> {
-    let source = shared.config.people_source.clone();
+    let source = shared.people_source();
     let (conn, sync) = shared.write(|s, _| {
         if s.marketo.is_none() {
             return Err(ActionsError::MarketoNotConnected);
