@@ -12,9 +12,10 @@ use tauri::Manager;
 
 use state::{AppState, RunMode};
 
-/// Registers the app's commands; shared by `run` and the mock-runtime tests.
-pub fn app_builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+/// Registers the app's commands on `builder`; shared by `run` and the
+/// mock-runtime tests (which pass `tauri::test::mock_builder()`).
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
         commands::app_info,
         commands::dashboard,
         commands::start_step,
@@ -36,7 +37,7 @@ pub fn run() {
         .init();
 
     let mode = RunMode::from_env();
-    let result = app_builder::<tauri::Wry>()
+    let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;

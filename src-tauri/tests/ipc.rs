@@ -5,12 +5,14 @@
 use serde_json::{Value, json};
 use sia_setup_lib::state::{AppState, RunMode};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_context, noop_assets};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
 fn app_with(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = sia_setup_lib::app_builder::<MockRuntime>()
+    let app = sia_setup_lib::with_commands(mock_builder())
         .manage(state)
         .build(mock_context(noop_assets()))
         .expect("mock app builds");
@@ -68,7 +70,11 @@ fn the_dashboard_lists_seven_steps_and_confirmations_are_kept_on_disk() {
 #[test]
 fn the_os_locale_picks_the_language_until_the_admin_chooses() {
     let dir = tempfile::tempdir().unwrap();
-    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Demo, "zh_TW.UTF-8".into()));
+    let (_app, window) = app_with(AppState::open(
+        dir.path(),
+        RunMode::Demo,
+        "zh_TW.UTF-8".into(),
+    ));
     let info = invoke(&window, "app_info", json!({})).unwrap();
     assert_eq!(info["language"], "zh-TW");
     assert_eq!(info["demo"], true);
@@ -84,9 +90,15 @@ fn an_unreadable_progress_file_is_reported_and_left_untouched() {
     let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
     let info = invoke(&window, "app_info", json!({})).unwrap();
     let code = info["storeProblem"]["code"].as_str().unwrap();
-    assert!(matches!(code, "store_open_failed" | "store_failed"), "{code}");
+    assert!(
+        matches!(code, "store_open_failed" | "store_failed"),
+        "{code}"
+    );
     let message = info["storeProblem"]["message"].as_str().unwrap();
-    assert!(!message.contains(dir.path().to_str().unwrap()), "no path in messages");
+    assert!(
+        !message.contains(dir.path().to_str().unwrap()),
+        "no path in messages"
+    );
     // The session still works, in memory.
     let after = invoke(
         &window,
@@ -108,7 +120,10 @@ fn bad_arguments_are_an_error_not_a_crash() {
         json!({"step": "noSuchStep", "confirmed": true}),
     )
     .unwrap_err();
-    assert!(error.as_str().is_some_and(|e| e.contains("step")), "{error}");
+    assert!(
+        error.as_str().is_some_and(|e| e.contains("step")),
+        "{error}"
+    );
 }
 
 #[test]

@@ -155,7 +155,10 @@ describe("errors", () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return appInfo({ language: "zh-TW" });
       if (cmd === "dashboard") return dashboard();
-      throw { code: "store_failed", message: "the setup progress file could not be read or written" };
+      throw {
+        code: "store_failed",
+        message: "the setup progress file could not be read or written",
+      };
     });
     render(App);
     await userEvent.click(await screen.findByRole("button", { name: "開啟步驟 1" }));

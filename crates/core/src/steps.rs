@@ -139,9 +139,9 @@ pub enum Attention {
     /// Remote Site Settings are missing in Salesforce.
     RemoteSitesMissing { count: u32 },
     /// The data sync reported errors.
-    SyncErrors { count: u64 },
+    SyncErrors { count: u32 },
     /// Some invitations failed.
-    InvitesFailed { count: u64 },
+    InvitesFailed { count: u32 },
 }
 
 impl Attention {

@@ -71,10 +71,7 @@ export async function confirmStep(step: StepId, confirmed: boolean): Promise<voi
   if (dashboard) app.dashboard = dashboard;
 }
 
-export async function confirmPrerequisite(
-  id: PrerequisiteId,
-  confirmed: boolean,
-): Promise<void> {
+export async function confirmPrerequisite(id: PrerequisiteId, confirmed: boolean): Promise<void> {
   const dashboard = await attempt(() => ipc.confirmPrerequisite(id, confirmed));
   if (dashboard) app.dashboard = dashboard;
 }

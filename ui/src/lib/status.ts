@@ -26,13 +26,19 @@ export function stepTitle(step: StepId): string {
 export function reasonText(reason: Attention): string {
   switch (reason.code) {
     case "waitingFor":
-      return t("reason.waitingFor", { number: stepNumber(reason.step), title: stepTitle(reason.step) });
+      return t("reason.waitingFor", {
+        number: stepNumber(reason.step),
+        title: stepTitle(reason.step),
+      });
     case "packageOutdated":
-      return t("reason.packageOutdated", { installed: reason.installed, required: reason.required });
+      return t("reason.packageOutdated", {
+        installed: reason.installed,
+        required: reason.required,
+      });
     case "remoteSitesMissing":
     case "syncErrors":
     case "invitesFailed":
-      return t(`reason.${reason.code}`, { count: Number(reason.count) });
+      return t(`reason.${reason.code}`, { count: reason.count });
     default:
       return t(`reason.${reason.code}`);
   }

@@ -25,19 +25,17 @@ const roles: StepStatus["role"][] = [
 ];
 
 export function dashboard(overrides: Partial<Record<StepId, Partial<StepStatus>>> = {}): Dashboard {
-  const steps = stepIds.map(
-    (step, i): StepStatus => ({
-      step,
-      number: i + 1,
-      role: roles[i],
-      state: "notStarted",
-      reason: null,
-      source: "unknown",
-      updatedAt: null,
-      dependsOn: [],
-      ...overrides[step],
-    }),
-  );
+  const steps = stepIds.map((step, i): StepStatus => ({
+    step,
+    number: i + 1,
+    role: roles[i],
+    state: "notStarted",
+    reason: null,
+    source: "unknown",
+    updatedAt: null,
+    dependsOn: [],
+    ...overrides[step],
+  }));
   const done = steps.filter((s) => s.state === "done").length;
   return {
     prerequisites: [

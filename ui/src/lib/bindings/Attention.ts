@@ -5,4 +5,4 @@ import type { StepId } from "./StepId";
  * Why a step needs the admin's attention. A code, not prose: the UI says it
  * in the admin's language, with what to do next.
  */
-export type Attention = { "waitingFor": { step: StepId, } } | "connectionLost" | "credentialsRejected" | { "packageOutdated": { installed: string, required: string, } } | "packageMissing" | { "remoteSitesMissing": { count: number, } } | { "syncErrors": { count: bigint, } } | { "invitesFailed": { count: bigint, } };
+export type Attention = { "code": "waitingFor", step: StepId, } | { "code": "connectionLost" } | { "code": "credentialsRejected" } | { "code": "packageOutdated", installed: string, required: string, } | { "code": "packageMissing" } | { "code": "remoteSitesMissing", count: number, } | { "code": "syncErrors", count: number, } | { "code": "invitesFailed", count: number, };
