@@ -1,5 +1,5 @@
-//! The data sync (step 4): the 13 fields, the `PeopleSource` seam and the runner.
-//! The runner pulls pages of people from a source (the Marketo REST client, plugged in later) and keeps those with a Salesforce owner.
+//! The data sync's domain (step 4): the 13 fields, the `PeopleSource` seam, and which people are kept.
+//! The runner (in `api::sync`) pulls pages from a source — the Marketo REST client, plugged in later.
 
 use std::collections::BTreeMap;
 

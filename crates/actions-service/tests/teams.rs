@@ -1,4 +1,5 @@
 //! SCIM groups (teams) over HTTP: Everyone built in, the team limit, membership, bulk references.
+//! Each test starts its own activated service on a free loopback port.
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! SCIM users over HTTP: invitations, uniqueness (also under concurrency), seats, filters, edits.
+//! Each test starts its own activated service on a free loopback port.
 
 mod common;
 
