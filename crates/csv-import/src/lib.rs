@@ -34,7 +34,14 @@ pub use session::{
 pub use source::SourceKind;
 pub use validate::{Directory, Role, SalesforceUser, parse_role};
 
+/// For the fuzzer: the allocation-free email check never accepts what `email_address` rejects.
+#[doc(hidden)]
+pub fn email_fast_path_agrees(s: &str) -> bool {
+    validate::email_fast_path_agrees(s)
+}
+
 /// Detection and parsing over arbitrary bytes, for the fuzzer: must never panic.
+#[doc(hidden)]
 pub fn fuzz_entry(data: &[u8]) {
     let locale = match data.first().map(|b| b % 4) {
         Some(0) => Some("zh-TW".to_owned()),

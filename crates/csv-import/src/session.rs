@@ -17,7 +17,7 @@ use encoding_rs::Encoding;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
 /// Bytes a head-only preview reads, whatever the file's size.
@@ -207,6 +207,8 @@ pub struct ImportSession {
     delimiter_forced: bool,
     sheets: Vec<String>,
     sheet: Option<String>,
+    /// A workbook is re-read when another sheet is picked.
+    workbook: Option<PathBuf>,
     table: Table,
     has_header: bool,
     /// Table row of the header (rows above it are titles, not people).
@@ -250,6 +252,7 @@ impl ImportSession {
                 let mut s = Self::empty(file_name, kind, Vec::new(), size, true, opts);
                 s.sheets = sheets;
                 s.sheet = Some(sheet);
+                s.workbook = Some(path.to_path_buf());
                 s.table = table;
                 s.derive_header();
                 s.derive_mapping();
@@ -285,6 +288,7 @@ impl ImportSession {
             delimiter_forced: opts.delimiter.is_some(),
             sheets: Vec::new(),
             sheet: None,
+            workbook: None,
             table: Table::default(),
             has_header: opts.has_header.unwrap_or(true),
             header_row: 0,
@@ -778,10 +782,14 @@ impl ImportSession {
     }
 
     /// Opens another sheet of a workbook.
-    pub fn set_sheet(&mut self, path: &Path, sheet: &str) -> Result<Summary> {
-        if self.kind != SourceKind::Workbook {
+    pub fn set_sheet(&mut self, sheet: &str) -> Result<Summary> {
+        let Some(path) = self
+            .workbook
+            .as_deref()
+            .filter(|_| self.kind == SourceKind::Workbook)
+        else {
             return Err(CsvError::NotText);
-        }
+        };
         let (sheets, name, table) = crate::xlsx::read_sheet(path, Some(sheet))?;
         self.sheets = sheets;
         self.sheet = Some(name);

@@ -141,6 +141,19 @@ fn simple_ascii_email(s: &str) -> bool {
     labels >= 2
 }
 
+/// For the fuzzer: the allocation-free path may only accept what `email_address` accepts.
+pub(crate) fn email_fast_path_agrees(s: &str) -> bool {
+    !simple_ascii_email(s)
+        || EmailAddress::parse_with_options(
+            s,
+            Options::default()
+                .with_required_tld()
+                .without_domain_literal()
+                .without_display_text(),
+        )
+        .is_ok()
+}
+
 pub(crate) fn strict_email(s: &str) -> bool {
     if simple_ascii_email(s) {
         return true;

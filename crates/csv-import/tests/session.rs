@@ -322,3 +322,10 @@ fn unreadable_inputs_have_distinct_codes() {
         .map(|e| e.code());
     assert_eq!(gone, Some("file_vanished"));
 }
+
+#[test]
+fn session_can_live_in_app_state() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<ImportSession>();
+    shareable::<CsvError>();
+}
