@@ -22,7 +22,11 @@ fn row(i: u64, out: &mut String) {
     let f = FIRST[(i % 16) as usize];
     let l = LAST[((i / 16) % 16) as usize];
     let t = TEAMS[((i / 7) % 4) as usize];
-    let role = if i.is_multiple_of(50) { "Admin" } else { "User" };
+    let role = if i.is_multiple_of(50) {
+        "Admin"
+    } else {
+        "User"
+    };
     match i % 200 {
         7 | 107 => {
             let _ = write!(out, "USER{}.DUP@EXAMPLE-CORP.COM", i - 5);
