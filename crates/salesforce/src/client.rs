@@ -4,7 +4,7 @@
 use crate::error::{SalesforceError, sanitize_description};
 use crate::host::LoginHost;
 use crate::oauth::{Grant, OAuthClient, TokenResponse, http_client, map_token_error, oauth_client};
-use oauth2::{RefreshToken, StandardRevocableToken, TokenResponse as _};
+use oauth2::{RefreshToken, TokenResponse as _};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -189,7 +189,7 @@ impl SalesforceClient {
     /// Salesforce no longer knows counts as revoked. The caller then forgets its vault entry.
     pub async fn disconnect(self) -> Result<(), SalesforceError> {
         let tokens = self.inner.tokens.lock().await;
-        revoke_with(&self.inner.oauth, &self.inner.http, &tokens.refresh).await
+        revoke_with(&self.inner.login_host, &self.inner.http, &tokens.refresh).await
     }
 
     async fn refresh_locked(&self, tokens: &mut Tokens) -> Result<(), SalesforceError> {
@@ -335,43 +335,38 @@ impl SalesforceClient {
     }
 }
 
-/// Revokes `token` at the login host; an unknown token is already as good as revoked.
+/// Revokes `token` at the login host (POST, token in the form body); an unknown token is
+/// already as good as revoked. Sent directly: `oauth2` refuses a plain-http revoke URL, which
+/// the local stand-in needs.
 pub(crate) async fn revoke_with(
-    oauth: &OAuthClient,
+    login_host: &LoginHost,
     http: &reqwest::Client,
     token: &Secret,
 ) -> Result<(), SalesforceError> {
-    let revocable =
-        StandardRevocableToken::RefreshToken(RefreshToken::new(token.expose().to_string()));
-    match oauth.revoke_token(revocable) {
-        Ok(req) => match req.request_async(http).await {
-            Ok(()) => Ok(()),
-            Err(oauth2::RequestTokenError::ServerResponse(_)) => Ok(()),
-            Err(oauth2::RequestTokenError::Request(oauth2::HttpClientError::Reqwest(e))) => {
-                Err(SalesforceError::network(&e))
-            }
-            Err(oauth2::RequestTokenError::Request(_)) => Err(SalesforceError::Network {
-                detail: "a transport error".into(),
-            }),
-            Err(_) => Err(SalesforceError::protocol(
-                "the revoke endpoint answered unexpectedly",
-            )),
-        },
-        Err(_) => Err(SalesforceError::protocol(
-            "the revoke endpoint is not configured",
-        )),
+    let resp = http
+        .post(login_host.endpoint("/services/oauth2/revoke"))
+        .form(&[("token", token.expose())])
+        .send()
+        .await
+        .map_err(|e| SalesforceError::network(&e))?;
+    let status = resp.status();
+    if status.is_success() || status == StatusCode::BAD_REQUEST {
+        return Ok(());
     }
+    Err(SalesforceError::Api {
+        status: status.as_u16(),
+        error_code: None,
+        message: Some("the token could not be revoked".into()),
+    })
 }
 
 /// Revokes a stored refresh token without a live client (Disconnect after a restart).
 pub async fn revoke_refresh_token(
     login_host: &LoginHost,
-    consumer_key: &str,
     refresh_token: &Secret,
 ) -> Result<(), SalesforceError> {
     let http = http_client(ClientOptions::default().http_timeout)?;
-    let oauth = oauth_client(login_host, consumer_key, None)?;
-    revoke_with(&oauth, &http, refresh_token).await
+    revoke_with(login_host, &http, refresh_token).await
 }
 
 fn lifetime(token: &TokenResponse, options: &ClientOptions) -> Duration {

@@ -316,14 +316,14 @@ async fn complete(
         Ok(s) => s,
         Err(e) => {
             // A grant we cannot use must not outlive this attempt.
-            let _ = revoke_with(oauth, http, &refresh_token).await;
+            let _ = revoke_with(&config.login_host, http, &refresh_token).await;
             return Err(e);
         }
     };
     if let Some(expected) = config.expected_org_type
         && expected != summary.org_type
     {
-        let _ = revoke_with(oauth, http, &refresh_token).await;
+        let _ = revoke_with(&config.login_host, http, &refresh_token).await;
         return Err(SalesforceError::WrongOrgType {
             expected,
             actual: summary.org_type,

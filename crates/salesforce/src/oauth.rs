@@ -9,8 +9,7 @@ use oauth2::basic::{
 };
 use oauth2::{
     AuthUrl, Client, ClientId, EndpointNotSet, EndpointSet, ExtraTokenFields, HttpClientError,
-    RedirectUrl, RequestTokenError, RevocationUrl, StandardRevocableToken, StandardTokenResponse,
-    TokenUrl,
+    RedirectUrl, RequestTokenError, StandardRevocableToken, StandardTokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -40,7 +39,7 @@ pub(crate) type OAuthClient = Client<
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
-    EndpointSet,
+    EndpointNotSet,
     EndpointSet,
 >;
 
@@ -63,10 +62,6 @@ pub(crate) fn oauth_client(
         )
         .set_token_uri(
             TokenUrl::new(host.endpoint("/services/oauth2/token")).map_err(|_| bad("token"))?,
-        )
-        .set_revocation_url(
-            RevocationUrl::new(host.endpoint("/services/oauth2/revoke"))
-                .map_err(|_| bad("revoke"))?,
         );
     Ok(match redirect_uri {
         Some(uri) => client.set_redirect_uri(RedirectUrl::new(uri.to_string()).map_err(|_| {
