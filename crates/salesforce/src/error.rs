@@ -44,7 +44,7 @@ pub enum SalesforceError {
     )]
     StateMismatch,
 
-    #[error("The sign-in was not completed within {minutes} minute(s). Start it again.", minutes = .seconds.div_ceil(60))]
+    #[error("The sign-in was not completed within {minutes} minute(s). Start it again.", minutes = .seconds.div_ceil(60).max(1))]
     Timeout { seconds: u64 },
 
     #[error("The sign-in was cancelled.")]

@@ -28,8 +28,9 @@ pub const DEFAULT_CALLBACK_PATH: &str = "/callback";
 pub(crate) const RESULT_PATH: &str = "/done";
 
 /// Which ports the listener may use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export, rename = "SalesforceCallbackPorts")]
 pub enum CallbackPorts {
     /// Salesforce matches the callback URL exactly, port included: only registered ports work.
     List { ports: Vec<u16> },

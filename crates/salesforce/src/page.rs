@@ -144,5 +144,15 @@ mod tests {
     fn csp_allows_only_the_inline_style() {
         assert!(CSP.starts_with("default-src 'none'; style-src 'sha256-"));
         assert!(!CSP.contains("unsafe"));
+        // The hash must be of the style block exactly as the page carries it.
+        let page = render(PageKind::Connected, UiLanguage::En);
+        let style = page
+            .split("<style>")
+            .nth(1)
+            .and_then(|rest| rest.split("</style>").next())
+            .unwrap_or_default();
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(style.as_bytes()));
+        assert!(CSP.contains(&format!("'sha256-{hash}'")));
     }
 }

@@ -236,9 +236,10 @@ async fn result_page_speaks_traditional_chinese() -> TestResult {
     let org = Org::start(|_| {}).await?;
     let mut config = org.login_config();
     config.language = UiLanguage::ZhTw;
-    let (_session, visit, _) = login(&org, config).await?;
+    let (session, visit, _) = login(&org, config).await?;
     assert!(visit.page.contains("已連線到 Salesforce"), "{}", visit.page);
     assert!(visit.page.contains("lang=\"zh-Hant-TW\""));
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
@@ -438,6 +439,7 @@ async fn access_denied_in_salesforce() -> TestResult {
     let visit = visit.await??;
     assert!(visit.page.contains("denied"));
     assert!(port_is_free(port).await);
+    org.assert_no_token_in_urls(&[]);
     Ok(())
 }
 
@@ -451,6 +453,7 @@ async fn timeout_releases_the_port() -> TestResult {
     let err = attempt.finish().await.expect_err("timeout");
     assert_eq!(err.code(), "timeout");
     assert!(port_is_free(port).await);
+    org.assert_no_token_in_urls(&[]);
     Ok(())
 }
 
@@ -480,6 +483,7 @@ async fn cancel_and_drop_release_the_port() -> TestResult {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(free, "port released after drop");
+    org.assert_no_token_in_urls(&[]);
     Ok(())
 }
 
@@ -490,6 +494,7 @@ async fn busy_ports_fall_back_then_all_busy_is_reported() -> TestResult {
     let blocker = tokio::net::TcpListener::bind(("127.0.0.1", org.ports[0])).await?;
     let (session, _visit, port) = login(&org, org.login_config()).await?;
     assert_eq!(port, org.ports[1]);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     drop(session);
     // Every port busy.
     let blocker2 = tokio::net::TcpListener::bind(("127.0.0.1", org.ports[1])).await?;
@@ -556,6 +561,7 @@ async fn redirect_uri_mismatch_is_explained() -> TestResult {
         "timeout"
     );
     assert!(port_is_free(port).await);
+    org.assert_no_token_in_urls(&[]);
     Ok(())
 }
 
@@ -581,6 +587,7 @@ async fn wrong_org_type_is_refused_and_the_grant_revoked() -> TestResult {
     config.expected_org_type = Some(SalesforceOrgType::Sandbox);
     let (session, _, _) = login(&org, config).await?;
     assert_eq!(session.summary.org_type, SalesforceOrgType::Sandbox);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
@@ -607,6 +614,7 @@ async fn api_disabled_user_gets_a_plain_error() -> TestResult {
     assert!(err.to_string().contains("API Enabled"));
     assert!(visit.await??.page.contains("API Enabled"));
     assert!(port_is_free(port).await);
+    org.assert_no_token_in_urls(&[]);
     Ok(())
 }
 
@@ -638,6 +646,31 @@ async fn expired_access_token_mid_use_is_refreshed_once() -> TestResult {
         .collect();
     assert!(statuses.contains(&Some(401)), "the expired call was seen");
     assert_eq!(client.take_rotated_refresh_token().await.map(|_| ()), None);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn access_token_is_refreshed_before_its_presumed_expiry() -> TestResult {
+    let org = Org::start(|_| {}).await?;
+    let mut config = org.login_config();
+    config.client.assumed_token_lifetime = Duration::from_millis(50);
+    let (session, _, _) = login(&org, config).await?;
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    let before = org.log().with_path("/services/oauth2/token").len();
+    session.client.active_users().await?;
+    let entries = org.log().entries();
+    let refresh_at = entries
+        .iter()
+        .rposition(|e| e.path == "/services/oauth2/token")
+        .ok_or("no refresh")?;
+    assert_eq!(
+        org.log().with_path("/services/oauth2/token").len(),
+        before + 1
+    );
+    // The refresh came first, so no call met a 401.
+    assert!(entries[refresh_at..].iter().all(|e| e.status != Some(401)));
+    assert!(entries.iter().all(|e| e.status != Some(401)));
     org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
@@ -707,6 +740,7 @@ async fn resume_after_restart_reads_the_same_session() -> TestResult {
         Default::default(),
     )?;
     assert_eq!(resumed.session_summary().await?, session.summary);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
@@ -745,6 +779,7 @@ async fn package_checks_installed_outdated_missing() -> TestResult {
         .filter(|e| e.path == "/services/data/v62.0/tooling/query")
         .count();
     assert_eq!(tooling, 3);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
@@ -770,6 +805,7 @@ async fn remote_site_checks() -> TestResult {
         RemoteSite::new("Actions", "https://mkto-sales-connect.adobe.io/", true),
     ]);
     assert!(session.client.remote_site_status().await?.all_active);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
@@ -808,6 +844,7 @@ async fn active_users_follow_every_page() -> TestResult {
         assert_eq!(found[0].username, u.username);
     }
     assert!(seeded.iter().any(|u| u.email_case_differs()));
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
@@ -848,8 +885,16 @@ async fn rate_limits_and_network_faults_have_codes() -> TestResult {
     );
     let port = attempt.port();
     drop(attempt);
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(port_is_free(port).await);
+    let mut free = false;
+    for _ in 0..100 {
+        if port_is_free(port).await {
+            free = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(free);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
 
