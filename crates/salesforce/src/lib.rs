@@ -24,7 +24,7 @@ pub use host::{
     org_type_from_host,
 };
 pub use identity::SalesforceSession;
-pub use listener::{CallbackPorts, DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORTS};
+pub use listener::{CallbackHost, CallbackPorts, DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORTS};
 pub use login::{LoginAttempt, LoginConfig, Session};
 pub use users::{ACTIVE_USERS_SOQL, SalesforceUser, SalesforceUsers};
 

@@ -48,16 +48,40 @@ impl Default for CallbackPorts {
 
 impl CallbackPorts {
     /// The callback URLs an admin has to register for this list (empty for `AnyPort`).
-    pub fn callback_urls(&self, path: &str) -> Vec<String> {
+    pub fn callback_urls(&self, host: CallbackHost, path: &str) -> Vec<String> {
         match self {
-            CallbackPorts::List { ports } => ports.iter().map(|p| callback_url(*p, path)).collect(),
+            CallbackPorts::List { ports } => {
+                ports.iter().map(|p| callback_url(host, *p, path)).collect()
+            }
             CallbackPorts::AnyPort => Vec::new(),
         }
     }
 }
 
-pub(crate) fn callback_url(port: u16, path: &str) -> String {
-    format!("http://127.0.0.1:{port}{path}")
+/// The host name in the callback URL. The listener is on 127.0.0.1 either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "SalesforceCallbackHost")]
+pub enum CallbackHost {
+    /// `http://127.0.0.1:…`, as RFC 8252 section 7.3 recommends (no name resolution).
+    #[default]
+    Ipv4Loopback,
+    /// `http://localhost:…`, for orgs whose callback field only takes `localhost` (the
+    /// Salesforce CLI registers `http://localhost:1717/OauthRedirect`).
+    Localhost,
+}
+
+impl CallbackHost {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackHost::Ipv4Loopback => "127.0.0.1",
+            CallbackHost::Localhost => "localhost",
+        }
+    }
+}
+
+pub(crate) fn callback_url(host: CallbackHost, port: u16, path: &str) -> String {
+    format!("http://{}:{port}{path}", host.as_str())
 }
 
 /// A callback path is `/` followed by URL-safe characters; no query, fragment or spaces.
@@ -135,6 +159,7 @@ impl Loopback {
     /// Binds 127.0.0.1 on the first free port and starts serving.
     pub(crate) async fn bind(
         ports: &CallbackPorts,
+        host: CallbackHost,
         path: &str,
         state: String,
         language: UiLanguage,
@@ -162,7 +187,7 @@ impl Loopback {
         tracing::debug!(port, "loopback listener started");
         Ok(Loopback {
             port,
-            redirect_uri: callback_url(port, path),
+            redirect_uri: callback_url(host, port, path),
             events: rx,
             shared,
             _guard: stop.clone().drop_guard(),
@@ -508,9 +533,15 @@ mod tests {
 
     #[test]
     fn callback_urls_follow_the_port_list() {
-        let urls = CallbackPorts::default().callback_urls("/callback");
+        let urls = CallbackPorts::default().callback_urls(CallbackHost::default(), "/callback");
         assert_eq!(urls[0], "http://127.0.0.1:53682/callback");
         assert_eq!(urls[3], "http://127.0.0.1:1717/callback");
-        assert!(CallbackPorts::AnyPort.callback_urls("/callback").is_empty());
+        let named = CallbackPorts::default().callback_urls(CallbackHost::Localhost, "/cb");
+        assert_eq!(named[1], "http://localhost:53683/cb");
+        assert!(
+            CallbackPorts::AnyPort
+                .callback_urls(CallbackHost::default(), "/callback")
+                .is_empty()
+        );
     }
 }

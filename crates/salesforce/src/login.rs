@@ -6,7 +6,8 @@ use crate::error::SalesforceError;
 use crate::host::{LoginHost, SalesforceOrgType};
 use crate::identity::SalesforceSession;
 use crate::listener::{
-    CallbackEvent, CallbackPorts, DEFAULT_CALLBACK_PATH, Loopback, valid_callback_path,
+    CallbackEvent, CallbackHost, CallbackPorts, DEFAULT_CALLBACK_PATH, Loopback,
+    valid_callback_path,
 };
 use crate::oauth::{Grant, OAuthClient, http_client, map_token_error, oauth_client};
 use crate::page::PageKind;
@@ -23,6 +24,8 @@ pub struct LoginConfig {
     /// The External Client App's consumer key (not a secret, but a setting).
     pub consumer_key: String,
     pub ports: CallbackPorts,
+    /// `127.0.0.1` (default) or `localhost` in the callback URL.
+    pub callback_host: CallbackHost,
     pub callback_path: String,
     /// `api refresh_token id` by default; `refresh_token` is Salesforce's `offline_access`.
     pub scopes: Vec<String>,
@@ -43,6 +46,7 @@ impl LoginConfig {
             login_host,
             consumer_key: consumer_key.into(),
             ports: CallbackPorts::default(),
+            callback_host: CallbackHost::default(),
             callback_path: DEFAULT_CALLBACK_PATH.to_string(),
             scopes: ["api", "refresh_token", "id"].map(String::from).to_vec(),
             timeout: Duration::from_secs(5 * 60),
@@ -55,7 +59,8 @@ impl LoginConfig {
 
     /// The callback URLs the External Client App must list for this configuration.
     pub fn callback_urls(&self) -> Vec<String> {
-        self.ports.callback_urls(&self.callback_path)
+        self.ports
+            .callback_urls(self.callback_host, &self.callback_path)
     }
 
     fn validate(&self) -> Result<String, SalesforceError> {
@@ -121,6 +126,7 @@ impl LoginAttempt {
         let state = CsrfToken::new_random();
         let loopback = Loopback::bind(
             &config.ports,
+            config.callback_host,
             &config.callback_path,
             state.secret().clone(),
             config.language,

@@ -244,6 +244,30 @@ async fn result_page_speaks_traditional_chinese() -> TestResult {
 }
 
 #[tokio::test]
+async fn localhost_callback_host_works_end_to_end() -> TestResult {
+    let ports = free_ports(1).await?;
+    let org = Org::start(|c| {
+        c.redirect_uris = vec![format!("http://localhost:{}/callback", ports[0])];
+    })
+    .await?;
+    let mut config = org.login_config();
+    config.ports = CallbackPorts::List {
+        ports: ports.clone(),
+    };
+    config.callback_host = sia_salesforce::CallbackHost::Localhost;
+    assert_eq!(
+        config.callback_urls(),
+        [format!("http://localhost:{}/callback", ports[0])]
+    );
+    let (session, visit, port) = login(&org, config).await?;
+    assert_eq!(port, ports[0]);
+    assert!(visit.callback_url.starts_with("http://localhost:"));
+    assert!(visit.page.contains("Connected"));
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
 async fn wrong_state_is_refused() -> TestResult {
     let org = Org::start(|_| {}).await?;
     let attempt = LoginAttempt::start(org.login_config()).await?;
