@@ -25,7 +25,7 @@ pub use host::{
 };
 pub use identity::SalesforceSession;
 pub use listener::{CallbackHost, CallbackPorts, DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORTS};
-pub use login::{LoginAttempt, LoginConfig, Session};
+pub use login::{LoginAttempt, LoginConfig, SalesforceLoginSettings, Session};
 pub use users::{ACTIVE_USERS_SOQL, SalesforceUser, SalesforceUsers};
 
 pub use sia_vault::{Secret, UiLanguage};

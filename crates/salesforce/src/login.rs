@@ -12,6 +12,7 @@ use crate::listener::{
 use crate::oauth::{Grant, OAuthClient, http_client, map_token_error, oauth_client};
 use crate::page::PageKind;
 use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, Scope};
+use serde::{Deserialize, Serialize};
 use sia_vault::{Secret, UiLanguage};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -81,6 +82,40 @@ impl LoginConfig {
             });
         }
         Ok(key.to_string())
+    }
+}
+
+/// The Salesforce connection settings as the Settings screen edits and stores them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SalesforceLoginSettings {
+    /// `https://login.salesforce.com`, `https://test.salesforce.com` or a My Domain URL.
+    pub login_host: String,
+    pub consumer_key: String,
+    #[serde(default)]
+    pub ports: CallbackPorts,
+    #[serde(default)]
+    pub callback_host: CallbackHost,
+    #[serde(default)]
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_org_type: Option<SalesforceOrgType>,
+}
+
+impl SalesforceLoginSettings {
+    /// Validates the login host and builds a [`LoginConfig`] with the default timeouts.
+    pub fn to_config(&self, language: UiLanguage) -> Result<LoginConfig, SalesforceError> {
+        let mut config = LoginConfig::new(
+            LoginHost::parse(&self.login_host)?,
+            self.consumer_key.trim(),
+        );
+        config.ports = self.ports.clone();
+        config.callback_host = self.callback_host;
+        config.expected_org_type = self.expected_org_type;
+        config.language = language;
+        config.validate()?;
+        Ok(config)
     }
 }
 
@@ -340,4 +375,44 @@ async fn complete(
         refresh_token,
         client,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_validate() {
+        let json = r#"{"loginHost":"acme.my.salesforce.com","consumerKey":" 3MVGkey ","expectedOrgType":"sandbox"}"#;
+        let settings: SalesforceLoginSettings = serde_json::from_str(json).expect("settings");
+        assert_eq!(settings.ports, CallbackPorts::default());
+        let config = settings.to_config(UiLanguage::ZhTw).expect("config");
+        assert_eq!(config.login_host.as_str(), "https://acme.my.salesforce.com");
+        assert_eq!(config.consumer_key, "3MVGkey");
+        assert_eq!(config.expected_org_type, Some(SalesforceOrgType::Sandbox));
+        assert_eq!(config.callback_urls().len(), 4);
+        let bad = SalesforceLoginSettings {
+            login_host: "http://acme.my.salesforce.com".into(),
+            ..settings.clone()
+        };
+        assert_eq!(
+            bad.to_config(UiLanguage::En)
+                .map(|_| ())
+                .expect_err("http")
+                .code(),
+            "invalid_login_host"
+        );
+        let empty = SalesforceLoginSettings {
+            consumer_key: " ".into(),
+            ..settings
+        };
+        assert_eq!(
+            empty
+                .to_config(UiLanguage::En)
+                .map(|_| ())
+                .expect_err("key")
+                .code(),
+            "invalid_consumer_key"
+        );
+    }
 }
