@@ -250,35 +250,43 @@ impl SalesforceClient {
         url: Url,
     ) -> Result<T, SalesforceError> {
         let (token, generation) = self.access_token().await?;
-        let resp = self.send_get(&url, &token).await?;
-        let resp = if session_expired(&resp) {
-            drop(resp);
-            self.refresh_after_rejection(generation).await?;
-            let (token, _) = self.access_token().await?;
-            let again = self.send_get(&url, &token).await?;
-            if session_expired(&again) {
-                return Err(SalesforceError::SessionRejected);
+        let body = match self.send_get(&url, &token).await? {
+            Answer::Body(body) => body,
+            Answer::Expired => {
+                self.refresh_after_rejection(generation).await?;
+                let (token, _) = self.access_token().await?;
+                match self.send_get(&url, &token).await? {
+                    Answer::Body(body) => body,
+                    Answer::Expired => return Err(SalesforceError::SessionRejected),
+                }
             }
-            again
-        } else {
-            resp
         };
-        read_json(resp).await
+        serde_json::from_slice(&body)
+            .map_err(|_| SalesforceError::protocol("an API answer was not the expected JSON"))
     }
 
-    async fn send_get(
-        &self,
-        url: &Url,
-        token: &Secret,
-    ) -> Result<reqwest::Response, SalesforceError> {
-        self.inner
+    async fn send_get(&self, url: &Url, token: &Secret) -> Result<Answer, SalesforceError> {
+        let resp = self
+            .inner
             .http
             .get(url.clone())
             .bearer_auth(token.expose())
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| SalesforceError::network(&e))
+            .map_err(|e| SalesforceError::network(&e))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| SalesforceError::network(&e))?;
+        if status.is_success() {
+            Ok(Answer::Body(body))
+        } else if session_expired(status, &body) {
+            Ok(Answer::Expired)
+        } else {
+            Err(api_error(status, &body))
+        }
     }
 
     /// `{instance}{path}` for a path on the instance.
@@ -403,9 +411,17 @@ fn checked_instance_url(login_host: &LoginHost, raw: &str) -> Result<Url, Salesf
     Ok(base)
 }
 
-/// 401 is Salesforce's expired session; userinfo says 403 `Bad_OAuth_Token` instead.
-fn session_expired(resp: &reqwest::Response) -> bool {
-    resp.status() == StatusCode::UNAUTHORIZED
+/// What a GET came back with, once the status is read.
+enum Answer {
+    Body(bytes::Bytes),
+    Expired,
+}
+
+/// 401 is the REST API's expired session; userinfo and the identity URL say 403
+/// `Bad_OAuth_Token` instead.
+fn session_expired(status: StatusCode, body: &[u8]) -> bool {
+    status == StatusCode::UNAUTHORIZED
+        || (status == StatusCode::FORBIDDEN && body.starts_with(b"Bad_OAuth_Token"))
 }
 
 #[derive(Deserialize)]
@@ -415,19 +431,6 @@ struct ApiErrorItem {
     error_code: Option<String>,
     #[serde(default)]
     message: Option<String>,
-}
-
-async fn read_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, SalesforceError> {
-    let status = resp.status();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| SalesforceError::network(&e))?;
-    if status.is_success() {
-        return serde_json::from_slice(&body)
-            .map_err(|_| SalesforceError::protocol("an API answer was not the expected JSON"));
-    }
-    Err(api_error(status, &body))
 }
 
 pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> SalesforceError {
@@ -442,9 +445,6 @@ pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> SalesforceError {
         }
         Some("REQUEST_LIMIT_EXCEEDED") => SalesforceError::RateLimited,
         _ if status == StatusCode::TOO_MANY_REQUESTS => SalesforceError::RateLimited,
-        _ if status == StatusCode::FORBIDDEN && body.starts_with(b"Bad_OAuth_Token") => {
-            SalesforceError::SessionRejected
-        }
         _ => SalesforceError::Api {
             status: status.as_u16(),
             error_code: code.and_then(|c| sanitize_description(&c)),

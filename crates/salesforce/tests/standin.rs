@@ -700,6 +700,24 @@ async fn access_token_is_refreshed_before_its_presumed_expiry() -> TestResult {
 }
 
 #[tokio::test]
+async fn expired_token_on_userinfo_is_refreshed_too() -> TestResult {
+    // userinfo answers 403 Bad_OAuth_Token, not 401, for an expired session.
+    let org = Org::start(|_| {}).await?;
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    org.control.expire_access_tokens();
+    assert_eq!(session.client.session_summary().await?, session.summary);
+    let userinfo: Vec<Option<u16>> = org
+        .log()
+        .with_path("/services/oauth2/userinfo")
+        .iter()
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(userinfo, [Some(200), Some(403), Some(200)]);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
 async fn rotated_refresh_tokens_are_handed_back() -> TestResult {
     let org = Org::start(|c| c.rotate_refresh_tokens = true).await?;
     let (session, _, _) = login(&org, org.login_config()).await?;
