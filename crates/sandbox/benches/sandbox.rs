@@ -26,7 +26,10 @@ async fn run() {
     cfg.actions = None;
     let t0 = Instant::now();
     let sb = Sandbox::start(cfg).await.expect("start");
-    println!("start with 100,000 people: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "start with 100,000 people: {:.1} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
 
     // Lift the shared limits: this measures the stand-in, not Marketo's politeness rules.
     sb.marketo().set_limits(LimitSettings {
@@ -116,7 +119,10 @@ async fn run() {
             .send()
             .await
             .expect("authorize");
-        let loc = resp.headers()["location"].to_str().expect("loc").to_string();
+        let loc = resp.headers()["location"]
+            .to_str()
+            .expect("loc")
+            .to_string();
         let url = url::Url::parse(&loc).expect("url");
         let code = url
             .query_pairs()

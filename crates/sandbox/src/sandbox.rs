@@ -346,3 +346,44 @@ impl RunningSandbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_match_the_desktop_app() {
+        let demo = SandboxConfig::demo();
+        assert_eq!(demo.ports, SandboxPorts::DEMO);
+        assert!(!demo.salesforce.auto_approve);
+        for port in [53682, 53683, 53684, 1717] {
+            let uri = format!("http://127.0.0.1:{port}/callback");
+            assert!(demo.salesforce.redirect_uris.contains(&uri), "{uri}");
+        }
+        let tests = SandboxConfig::for_tests();
+        assert_eq!(tests.ports, SandboxPorts::ANY);
+        assert!(tests.salesforce.auto_approve);
+        assert!(tests.actions.is_some());
+        assert!(
+            !format!("{:?}", demo.marketo.credentials)
+                .contains(&demo.marketo.credentials.client_secret)
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_configs_are_refused_with_a_code() {
+        let mut c = SandboxConfig::for_tests();
+        c.salesforce.redirect_uris.clear();
+        assert_eq!(
+            Sandbox::start(c).await.err().map(|e| e.code()),
+            Some("invalid_config")
+        );
+        let mut c = SandboxConfig::for_tests();
+        c.state_file = Some(std::path::PathBuf::from(
+            "/nonexistent-dir/sub/state.sqlite",
+        ));
+        let err = Sandbox::start(c).await.err().unwrap();
+        assert_eq!(err.code(), "state_store");
+        assert!(!err.to_string().contains("nonexistent-dir"));
+    }
+}

@@ -630,6 +630,9 @@ mod tests {
 
     #[test]
     fn page_tokens_round_trip_and_reject_other_queries() {
+        for junk in ["=", "A", "AAAAAAAA", "MFRGG===", "7777777777777777", "漢字"] {
+            assert_eq!(parse_page_token(junk, 0xabc), None);
+        }
         let t = page_token(0xabc, 1234);
         assert!(t.bytes().all(|b| B32.contains(&b)));
         assert_eq!(parse_page_token(&t, 0xabc), Some(1234));

@@ -754,3 +754,43 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::prng::Rng;
+
+    /// Arbitrary text, and cut or spliced versions of real queries, must never panic the parser.
+    #[test]
+    fn parser_survives_garbage() {
+        let seeds = [
+            "SELECT Id, Profile.Name FROM User WHERE Email LIKE 'a%' AND IsActive = true ORDER BY Name DESC LIMIT 5",
+            "SELECT COUNT() FROM User WHERE Id NOT IN ('a', 'b')",
+        ];
+        let alphabet: Vec<char> = "SELECTFROMWHERE ,()'\\=!<>%_.0123456789-éü漢💥\n\t"
+            .chars()
+            .collect();
+        let mut rng = Rng::new(42, 0);
+        for round in 0..5_000u64 {
+            let text: String = if round % 2 == 0 {
+                (0..rng.below(60)).map(|_| *rng.pick(&alphabet)).collect()
+            } else {
+                let s: Vec<char> = rng.pick(&seeds).chars().collect();
+                let cut = rng.below(s.len() as u64) as usize;
+                let mut t: String = s[..cut].iter().collect();
+                t.push(*rng.pick(&alphabet));
+                t.extend(s[cut..].iter());
+                t
+            };
+            if let Ok(q) = parse(&text) {
+                let _ = execute(&q, &TEST_USER, &[], "/x");
+            }
+        }
+    }
+
+    const TEST_USER: Schema = Schema {
+        object: "User",
+        fields: &["Id", "Email", "Name", "IsActive", "Profile.Name"],
+        relationships: &[("Profile", "Profile")],
+    };
+}
