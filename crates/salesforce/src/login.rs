@@ -381,6 +381,17 @@ async fn complete(
 mod tests {
     use super::*;
 
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn send<T: Send + 'static>() {}
+
+    #[test]
+    fn the_app_can_hold_these_across_tasks() {
+        send::<LoginAttempt>();
+        send_sync::<Session>();
+        send_sync::<SalesforceClient>();
+        send_sync::<SalesforceError>();
+    }
+
     #[test]
     fn settings_round_trip_and_validate() {
         let json = r#"{"loginHost":"acme.my.salesforce.com","consumerKey":" 3MVGkey ","expectedOrgType":"sandbox"}"#;

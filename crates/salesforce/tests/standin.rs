@@ -431,6 +431,60 @@ async fn non_get_foreign_host_and_other_paths_are_refused_without_ending_the_att
     Ok(())
 }
 
+/// Sends raw bytes to the listener and returns the status line.
+async fn raw_request(port: u16, request: &str) -> Result<String, std::io::Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn raw_http_without_host_or_with_a_repeated_state_is_refused() -> TestResult {
+    let org = Org::start(|_| {}).await?;
+    let attempt = LoginAttempt::start(org.login_config()).await?;
+    let port = attempt.port();
+    let state = url::Url::parse(attempt.authorize_url())?
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .ok_or("no state")?;
+    let status = raw_request(port, "GET /callback?code=x&state=y HTTP/1.0\r\n\r\n").await?;
+    assert!(status.contains(" 400 "), "{status}");
+    let status = raw_request(
+        port,
+        &format!("GET /callback?code=x&state=y HTTP/1.1\r\nHost: [::1]:{port}\r\nConnection: close\r\n\r\n"),
+    )
+    .await?;
+    assert!(status.contains(" 400 "), "{status}");
+    // The genuine state twice: one of them could have been smuggled, so it is refused.
+    let finish = tokio::spawn(attempt.finish());
+    let enc: String = url::form_urlencoded::byte_serialize(state.as_bytes()).collect();
+    let status = raw_request(
+        port,
+        &format!(
+            "GET /callback?code=x&state={enc}&state={enc} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+        ),
+    )
+    .await?;
+    assert!(status.contains(" 303 "), "{status}");
+    let status = raw_request(
+        port,
+        &format!("GET /done HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+    )
+    .await?;
+    assert!(status.contains(" 200 "), "{status}");
+    let err = finish.await?.expect_err("repeated state");
+    assert_eq!(err.code(), "state_mismatch");
+    assert!(port_is_free(port).await);
+    assert!(org.log().with_path("/services/oauth2/token").is_empty());
+    org.assert_no_token_in_urls(&[]);
+    Ok(())
+}
+
 #[tokio::test]
 async fn access_denied_in_salesforce() -> TestResult {
     let org = Org::start(|c| c.auto_approve = false).await?;
