@@ -345,7 +345,10 @@ impl ImportSession {
         let Some(mut enc) = self.encoding else {
             return Err(CsvError::NotText);
         };
-        let body = self.raw.get(enc.bom_len..).unwrap_or_default();
+        let mut body = self.raw.get(enc.bom_len..).unwrap_or_default();
+        if !self.complete {
+            body = cut_at_last_newline(enc.encoding, body);
+        }
         if !self.delimiter_forced {
             let head = &body[..body.len().min(encoding::DETECT_SAMPLE)];
             let (text, _) = decode_all(enc.encoding, head);
@@ -985,6 +988,24 @@ impl ImportSession {
             })
             .collect()
     }
+}
+
+/// A head ends mid-line (maybe mid-character): keep whole lines so nothing is falsely malformed.
+fn cut_at_last_newline<'a>(e: &'static Encoding, body: &'a [u8]) -> &'a [u8] {
+    let cut = if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE {
+        let nl: [u8; 2] = if e == encoding_rs::UTF_16LE {
+            [b'\n', 0]
+        } else {
+            [0, b'\n']
+        };
+        body.chunks_exact(2)
+            .rposition(|p| p == nl)
+            .map(|i| 2 * i + 2)
+    } else {
+        // In every ASCII-compatible encoding here, 0x0A is only ever a newline, never a trail byte.
+        body.iter().rposition(|&b| b == b'\n').map(|i| i + 1)
+    };
+    cut.map_or(body, |c| &body[..c])
 }
 
 fn bom_len_for(e: &'static Encoding, raw: &[u8]) -> usize {

@@ -329,3 +329,31 @@ fn session_can_live_in_app_state() {
     shareable::<ImportSession>();
     shareable::<CsvError>();
 }
+
+#[test]
+fn previews_of_legacy_and_utf16_heads_have_no_false_replacements() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("電子郵件\t姓名\n");
+    for i in 0..30_000 {
+        text.push_str(&format!("user{i}@example.tw\t陳大文{i}\n"));
+    }
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let (big5, _, _) = encoding_rs::BIG5.encode(&text);
+    for (name, bytes, want) in [
+        ("u16.txt", utf16, "UTF-16LE"),
+        ("big5.csv", big5.into_owned(), "Big5"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, &bytes).unwrap();
+        let opts = OpenOptions {
+            locale: Some("zh-TW".into()),
+            ..OpenOptions::default()
+        };
+        let s = ImportSession::open_preview(&p, opts).unwrap();
+        let sum = s.summary();
+        let enc = sum.encoding.unwrap();
+        assert_eq!((enc.name.as_str(), enc.replacements), (want, 0), "{name}");
+        assert_eq!(sum.counts.valid, PREVIEW_ROWS as u32, "{name}");
+    }
+}
