@@ -238,6 +238,90 @@ async fn wait_for_stop() {
 mod tests {
     use super::*;
 
+    #[derive(clap::Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: SandboxArgs,
+    }
+
+    fn parse(flags: &[&str]) -> SandboxArgs {
+        use clap::Parser;
+        let mut argv = vec!["sandbox"];
+        argv.extend_from_slice(flags);
+        Wrapper::try_parse_from(argv).expect("flags parse").args
+    }
+
+    #[test]
+    fn defaults_are_the_demo_preset() {
+        let c = config(&parse(&[])).unwrap();
+        assert_eq!(c.ports, sia_sandbox::SandboxPorts::DEMO);
+        assert!(!c.salesforce.auto_approve);
+        assert!(c.actions.is_some());
+        assert_eq!(c.state_file, None);
+    }
+
+    #[test]
+    fn flags_reach_the_config() {
+        let c = config(&parse(&[
+            "--salesforce-port",
+            "0",
+            "--marketo-port",
+            "0",
+            "--actions-port",
+            "0",
+            "--people",
+            "100000",
+            "--users",
+            "50",
+            "--page-size",
+            "5000",
+            "--seed",
+            "7",
+            "--state",
+            "x.sqlite",
+            "--auto-approve",
+            "--rotate-refresh-tokens",
+            "--sandbox-org",
+            "--access-token-ttl",
+            "60",
+            "--marketo-token-ttl",
+            "30",
+            "--mkto-si",
+            "none",
+            "--rate-limit",
+            "10",
+            "--max-concurrent",
+            "2",
+            "--daily-quota",
+            "99",
+            "--no-actions",
+        ]))
+        .unwrap();
+        assert_eq!(c.ports, sia_sandbox::SandboxPorts::ANY);
+        assert_eq!(c.marketo.people, 100_000);
+        assert_eq!(c.salesforce.user_count, 50);
+        assert_eq!(
+            c.salesforce.page_size, 2000,
+            "clamped to Salesforce's maximum"
+        );
+        assert_eq!((c.salesforce.seed, c.marketo.seed), (7, 7));
+        assert!(c.salesforce.auto_approve && c.salesforce.rotate_refresh_tokens);
+        assert_eq!(c.salesforce.org_type, OrgType::Sandbox);
+        assert_eq!(c.salesforce.access_token_ttl, Duration::from_secs(60));
+        assert_eq!(c.marketo.token_ttl, Duration::from_secs(30));
+        assert_eq!(c.salesforce.package_version, None);
+        assert_eq!(
+            (
+                c.marketo.rate_limit,
+                c.marketo.max_concurrent,
+                c.marketo.daily_quota
+            ),
+            (10, 2, 99)
+        );
+        assert!(c.actions.is_none());
+        assert!(config(&parse(&["--mkto-si", "1.x"])).is_err());
+    }
+
     #[test]
     fn versions_parse() {
         assert_eq!(parse_version("none"), Ok(None));
