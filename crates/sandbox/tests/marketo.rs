@@ -543,3 +543,31 @@ async fn user_management_returns_bare_arrays() {
     assert_eq!(unauth.status(), 401);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn marketo_owners_are_users_of_the_salesforce_org() {
+    let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let active: HashSet<String> = sb
+        .salesforce()
+        .users()
+        .iter()
+        .filter(|u| u.is_active)
+        .map(|u| u.id.clone())
+        .collect();
+    let (mut users, mut queues) = (0, 0);
+    for id in 1..=sb.marketo().people() {
+        if let Some(owner) = sb.marketo().person(id).unwrap()["sfdcLeadOwnerId"].as_str() {
+            if owner.starts_with("00G") {
+                queues += 1;
+            } else {
+                assert!(active.contains(owner), "{owner}");
+                users += 1;
+            }
+        }
+    }
+    assert!(
+        users > 0 && queues > 0,
+        "owned by people, and a few by queues"
+    );
+    sb.shutdown().await;
+}
