@@ -192,9 +192,9 @@ async fn accept_loop(listener: TcpListener, app: Router, mut stop_rx: watch::Rec
 
 async fn fault_and_log(State(mw): State<Mw>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
+    let (bytes, too_large) = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => (b, false),
+        Err(_) => (Bytes::new(), true),
     };
     let mut entry = LoggedRequest {
         seq: 0,
@@ -217,6 +217,11 @@ async fn fault_and_log(State(mw): State<Mw>, req: Request, next: Next) -> Respon
         outcome: Outcome::Answered,
         at_ms: mw.opts.clock.now_ms(),
     };
+    if too_large {
+        entry.status = Some(StatusCode::PAYLOAD_TOO_LARGE.as_u16());
+        mw.opts.log.push(entry);
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
     let fault = mw.opts.faults.take(parts.method.as_str(), parts.uri.path());
     if let Some(latency) = fault.as_ref().and_then(|f| f.latency) {
         tokio::time::sleep(latency).await;
