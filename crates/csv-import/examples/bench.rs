@@ -82,6 +82,16 @@ fn vm_hwm_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// User + system CPU time of this process so far, in ms: on a shared, loaded machine this is the
+/// cost of the work itself, where wall time also counts waiting for a core.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) * 10.0
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -115,19 +125,24 @@ fn main() {
             let locale = arg(3);
             let runs: usize = arg(4).parse().unwrap_or(5);
             let mut times = Vec::new();
+            let mut cpu = Vec::new();
             let mut last = None;
             for _ in 0..runs {
+                let c = cpu_ms();
                 let t = Instant::now();
                 let s = ImportSession::open(path, opts(&locale)).expect("open");
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
                 last = Some(s.summary());
+                drop(s);
+                cpu.push(cpu_ms() - c);
             }
             let s = last.expect("at least one run");
             let c = s.counts;
             println!(
-                "rust  {:<16} median {:>7.1} ms  runs {:?}  peak_rss {:.0} MB  encoding {} rows {} valid {} invalid {} duplicates {}",
+                "rust  {:<16} median {:>7.1} ms  cpu {:.0} ms  runs {:?}  peak_rss {:.0} MB  encoding {} rows {} valid {} invalid {} duplicates {}",
                 path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
                 median(times.clone()),
+                median(cpu),
                 times.iter().map(|t| t.round() as u64).collect::<Vec<_>>(),
                 vm_hwm_mb(),
                 s.encoding.map(|e| e.name).unwrap_or_default(),

@@ -1031,6 +1031,7 @@ impl EvalCtx<'_> {
         RowSource {
             table: self.table,
             row: i + self.ds,
+            cells: self.table.row_ref(i + self.ds),
             cols: &self.cols,
             edits: if self.edits.is_empty() {
                 None

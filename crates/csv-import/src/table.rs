@@ -55,13 +55,38 @@ impl Table {
     }
 
     pub fn row(&self, row: usize) -> impl Iterator<Item = &str> + '_ {
-        (0..self.row_len(row)).map(move |c| self.cell(row, c))
+        let r = self.row_ref(row);
+        (0..r.len()).map(move |c| r.get(c))
+    }
+
+    /// One row's cells, looked up once (the hot loop reads several cells per row).
+    pub fn row_ref(&self, row: usize) -> RowRef<'_> {
+        let (a, b) = match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => (0, 0),
+        };
+        let first = if a == 0 {
+            0
+        } else {
+            self.cell_ends.get(a - 1).copied().unwrap_or(0)
+        };
+        RowRef {
+            buf: &self.buf,
+            first,
+            ends: self.cell_ends.get(a..b).unwrap_or_default(),
+        }
     }
 
     /// Every cell of the row is empty or whitespace.
     pub fn is_blank(&self, row: usize) -> bool {
-        self.row(row)
-            .all(|c| c.chars().all(|ch| ch.is_whitespace() || is_invisible(ch)))
+        let r = self.row_ref(row);
+        (0..r.len()).all(|c| {
+            let cell = r.get(c);
+            cell.is_empty()
+                || cell
+                    .chars()
+                    .all(|ch| ch.is_whitespace() || is_invisible(ch))
+        })
     }
 
     /// Builds a table from rows of owned cells (spreadsheets, tests).
@@ -79,6 +104,36 @@ impl Table {
             t.end_row(line);
         }
         t.finish(false)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct RowRef<'a> {
+    buf: &'a str,
+    first: u32,
+    ends: &'a [u32],
+}
+
+impl<'a> RowRef<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The cell, or "" past the end of a short (ragged) row.
+    pub fn get(&self, col: usize) -> &'a str {
+        let Some(&end) = self.ends.get(col) else {
+            return "";
+        };
+        let start = if col == 0 {
+            self.first
+        } else {
+            self.ends[col - 1]
+        };
+        self.buf.get(start as usize..end as usize).unwrap_or("")
     }
 }
 
@@ -220,9 +275,9 @@ pub fn parse<R: Read>(
         });
     let mut b = Builder {
         buf: Vec::with_capacity(size_hint),
-        cell_ends: Vec::with_capacity(size_hint / 12),
-        row_starts: Vec::with_capacity(size_hint / 48),
-        lines: Vec::with_capacity(size_hint / 48),
+        cell_ends: Vec::with_capacity(size_hint / 6),
+        row_starts: Vec::with_capacity(size_hint / 24),
+        lines: Vec::with_capacity(size_hint / 24),
         max_cols: 0,
     };
     let mut rec = csv::ByteRecord::new();

@@ -4,7 +4,7 @@
 use crate::clean::clean;
 use crate::fields::{Problem, ProblemCode, TargetField};
 use crate::names::split_full_name;
-use crate::table::Table;
+use crate::table::{RowRef, Table};
 use email_address::{EmailAddress, Options};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
@@ -173,6 +173,7 @@ pub(crate) fn strict_email(s: &str) -> bool {
 pub(crate) struct RowSource<'a> {
     pub table: &'a Table,
     pub row: usize,
+    pub cells: RowRef<'a>,
     pub cols: &'a [Option<usize>; 7],
     pub edits: Option<&'a [(TargetField, String)]>,
     pub expected_cols: usize,
@@ -186,7 +187,7 @@ impl<'a> RowSource<'a> {
         {
             return Some(v.1.as_str());
         }
-        self.cols[f.index()].map(|c| self.table.cell(self.row, c))
+        self.cols[f.index()].map(|c| self.cells.get(c))
     }
 }
 
@@ -225,9 +226,9 @@ pub(crate) fn resolve<'a>(src: &RowSource<'a>) -> Resolved<'a> {
         values[TargetField::LastName.index()] = Cow::Owned(last);
         bits |= ProblemCode::NameSplit.bit();
     }
-    if src.expected_cols > 0 && src.table.row_len(src.row) > src.expected_cols {
-        let extra = (src.expected_cols..src.table.row_len(src.row))
-            .any(|c| !src.table.cell(src.row, c).trim().is_empty());
+    if src.expected_cols > 0 && src.cells.len() > src.expected_cols {
+        let extra =
+            (src.expected_cols..src.cells.len()).any(|c| !src.cells.get(c).trim().is_empty());
         if extra {
             bits |= ProblemCode::RaggedRow.bit();
         }
@@ -504,6 +505,7 @@ mod tests {
             let src = RowSource {
                 table: &t,
                 row,
+                cells: t.row_ref(row),
                 cols: &cols,
                 edits: None,
                 expected_cols: 2,

@@ -23,6 +23,7 @@ function clean(v) {
 }
 
 function once() {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const text = new TextDecoder(encoding).decode(fs.readFileSync(file));
   const parsed = Papa.parse(text, { skipEmptyLines: true });
@@ -48,18 +49,21 @@ function once() {
     else invalid++;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, rows: rows.length - 1, valid, invalid, duplicates };
+  const c = process.cpuUsage(c0);
+  return { ms, cpu: (c.user + c.system) / 1000, rows: rows.length - 1, valid, invalid, duplicates };
 }
 
 const times = [];
+const cpus = [];
 let last;
 for (let r = 0; r < runs; r++) {
   last = once();
   times.push(last.ms);
+  cpus.push(last.cpu);
 }
-const sorted = [...times].sort((a, b) => a - b);
-const median = sorted[Math.floor(sorted.length / 2)];
+const med = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const median = med(times);
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(
-  `papaparse ${file.split("/").pop().padEnd(16)} median ${median.toFixed(1).padStart(7)} ms  runs [${times.map((t) => Math.round(t)).join(", ")}]  peak_rss ${peak.toFixed(0)} MB  rows ${last.rows} valid ${last.valid} invalid ${last.invalid} duplicates ${last.duplicates}`,
+  `papaparse ${file.split("/").pop().padEnd(16)} median ${median.toFixed(1).padStart(7)} ms  cpu ${med(cpus).toFixed(0)} ms  runs [${times.map((t) => Math.round(t)).join(", ")}]  peak_rss ${peak.toFixed(0)} MB  rows ${last.rows} valid ${last.valid} invalid ${last.invalid} duplicates ${last.duplicates}`,
 );
