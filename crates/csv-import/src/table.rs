@@ -60,7 +60,7 @@ impl Table {
     }
 
     /// One row's cells, looked up once (the hot loop reads several cells per row).
-    pub fn row_ref(&self, row: usize) -> RowRef<'_> {
+    pub(crate) fn row_ref(&self, row: usize) -> RowRef<'_> {
         let (a, b) = match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
             (Some(&a), Some(&b)) => (a as usize, b as usize),
             _ => (0, 0),
@@ -108,7 +108,7 @@ impl Table {
 }
 
 #[derive(Clone, Copy)]
-pub struct RowRef<'a> {
+pub(crate) struct RowRef<'a> {
     buf: &'a str,
     first: u32,
     ends: &'a [u32],
@@ -117,10 +117,6 @@ pub struct RowRef<'a> {
 impl<'a> RowRef<'a> {
     pub fn len(&self) -> usize {
         self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 
     /// The cell, or "" past the end of a short (ragged) row.
