@@ -359,6 +359,8 @@ mod tests {
         for port in [53682, 53683, 53684, 1717] {
             let uri = format!("http://127.0.0.1:{port}/callback");
             assert!(demo.salesforce.redirect_uris.contains(&uri), "{uri}");
+            let uri = format!("http://localhost:{port}/callback");
+            assert!(demo.salesforce.redirect_uris.contains(&uri), "{uri}");
         }
         let tests = SandboxConfig::for_tests();
         assert_eq!(tests.ports, SandboxPorts::ANY);

@@ -93,13 +93,20 @@ async fn wrong_or_missing_verifier_is_rejected() {
 
 #[tokio::test]
 async fn redirect_uri_must_match_exactly_port_included() {
-    let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let mut cfg = SandboxConfig::for_tests();
+    cfg.salesforce.redirect_uris = [53682, 53683, 53684, 1717]
+        .iter()
+        .map(|p| format!("http://127.0.0.1:{p}/callback"))
+        .collect();
+    let sb = Sandbox::start(cfg).await.unwrap();
     let c = client();
     for uri in [
         "http://127.0.0.1:53685/callback",
         "http://localhost:53682/callback",
         "http://127.0.0.1:53682/callback/",
         "https://evil.example/callback",
+        "http://[::1]:53682/callback",
+        "http://127.0.0.1:53682/CALLBACK",
     ] {
         let (_, challenge) = pkce();
         let resp = c

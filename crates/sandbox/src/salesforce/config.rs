@@ -97,9 +97,15 @@ impl Default for SalesforceConfig {
         SalesforceConfig {
             consumer_key: "3MVG9SiaSetupDemoConsumerKey.LocalSandbox0000000000000000000000000001"
                 .to_string(),
-            redirect_uris: DEMO_CALLBACK_PORTS
+            // Both loopback spellings: the app may be set to use `localhost`, which is what
+            // Salesforce's callback field accepts for plain http.
+            redirect_uris: ["127.0.0.1", "localhost"]
                 .iter()
-                .map(|p| format!("http://127.0.0.1:{p}/callback"))
+                .flat_map(|host| {
+                    DEMO_CALLBACK_PORTS
+                        .iter()
+                        .map(move |p| format!("http://{host}:{p}/callback"))
+                })
                 .collect(),
             app_scopes: ["api", "refresh_token", "id", "openid"]
                 .map(String::from)
