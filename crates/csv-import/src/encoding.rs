@@ -218,12 +218,39 @@ pub fn sniff(bytes: &[u8], complete: bool, locale: Option<&str>) -> Result<Sniff
             bom_len: 0,
         });
     }
+    if mostly_utf8(bytes) {
+        // A UTF-8 export with a stray corrupt byte: any legacy guess would garble every name to
+        // save one character. Decode as UTF-8; the replaced sequences are counted and shown.
+        return Ok(Sniffed {
+            encoding: UTF_8,
+            source: EncodingSource::Detected,
+            bom_len: 0,
+        });
+    }
     let encoding = detect_legacy(bytes, locale);
     Ok(Sniffed {
         encoding,
         source: EncodingSource::Detected,
         bom_len: 0,
     })
+}
+
+/// Many well-formed multi-byte UTF-8 characters and very few broken sequences.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    let mut in_burst = false;
+    for chunk in bytes[..bytes.len().min(1 << 20)].utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        // One corrupt byte breaks the character around it into several invalid pieces: one burst.
+        if !chunk.valid().is_empty() {
+            in_burst = false;
+        }
+        if !chunk.invalid().is_empty() && !in_burst {
+            bad += 1;
+            in_burst = true;
+        }
+    }
+    good >= 8 && bad * 10 <= good
 }
 
 /// chardetng over the non-ASCII part of the file; the locale hint proposes, the bytes decide.
@@ -325,6 +352,22 @@ mod tests {
             .unwrap()
             .encoding;
         assert_eq!(e, encoding_rs::SHIFT_JIS);
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8() {
+        let mut bytes = "姓名,email\n陳大文,chen@example.com\n林小美,lin@example.com\n"
+            .repeat(10)
+            .into_bytes();
+        bytes.insert(20, 0xFF);
+        let s = sniff(&bytes, true, Some("zh-TW")).unwrap();
+        assert_eq!((s.encoding, s.source), (UTF_8, EncodingSource::Detected));
+        // Big5 bytes are not "mostly UTF-8".
+        let big5 = enc(
+            &"電子郵件,姓名\nchen@example.com,陳大文\n".repeat(5),
+            encoding_rs::BIG5,
+        );
+        assert!(!mostly_utf8(&big5));
     }
 
     #[test]

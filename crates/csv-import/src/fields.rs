@@ -87,10 +87,12 @@ pub enum ProblemCode {
     CleanedDomainLowercase,
     NameSplit,
     RaggedRow,
+    /// A cell holds U+FFFD: bytes the chosen encoding could not decode (switch the encoding).
+    UndecodableText,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 19] = [
+    pub const ALL: [ProblemCode; 20] = [
         Self::EmailMissing,
         Self::EmailInvalid,
         Self::EmailDuplicate,
@@ -110,6 +112,7 @@ impl ProblemCode {
         Self::CleanedDomainLowercase,
         Self::NameSplit,
         Self::RaggedRow,
+        Self::UndecodableText,
     ];
 
     pub const fn bit(self) -> u32 {
@@ -145,6 +148,7 @@ impl ProblemCode {
             Self::CleanedDomainLowercase => "cleaned_domain_lowercase",
             Self::NameSplit => "name_split",
             Self::RaggedRow => "ragged_row",
+            Self::UndecodableText => "undecodable_text",
         }
     }
 }

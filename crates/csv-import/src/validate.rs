@@ -210,7 +210,10 @@ pub(crate) fn resolve<'a>(src: &RowSource<'a>) -> Resolved<'a> {
     let mut bits = 0u32;
     for f in TargetField::ALL {
         if let Some(raw) = src.raw(f) {
-            let (v, b) = clean(f, raw);
+            let (v, mut b) = clean(f, raw);
+            if !v.is_ascii() && v.contains('\u{FFFD}') {
+                b |= ProblemCode::UndecodableText.bit();
+            }
             values[f.index()] = v;
             field_bits[f.index()] = b;
             bits |= b;

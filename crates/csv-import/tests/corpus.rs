@@ -40,6 +40,30 @@ fn huge_field() -> Vec<u8> {
     format!("Email,Full Name,Notes\nbig@example.com,Big Field,{notes}\nsmall@example.com,Small Field,ok\n").into_bytes()
 }
 
+/// A UTF-8 export with one corrupt byte in a name: it must stay UTF-8, with the damage shown.
+fn utf8_stray_byte() -> Vec<u8> {
+    let mut text = String::from("電子郵件,姓名\n");
+    for (i, n) in [
+        "陳大文",
+        "林小美",
+        "黃志強",
+        "張淑芬",
+        "李美玲",
+        "王建民",
+        "吳宗憲",
+        "劉德華",
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!("user{i}@example.tw,{n}\n"));
+    }
+    let mut bytes = text.into_bytes();
+    let at = bytes.windows(3).position(|w| w == "強".as_bytes()).unwrap();
+    bytes[at + 1] = 0xFF;
+    bytes
+}
+
 fn workbook() -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let notes = wb.add_worksheet().set_name("Read me").unwrap();
@@ -192,6 +216,7 @@ fn generate() -> Vec<(&'static str, Vec<u8>)> {
                 .to_vec(),
         ),
         ("huge_field.csv", huge_field()),
+        ("utf8_stray_byte.csv", utf8_stray_byte()),
         ("workbook.xlsx", workbook()),
     ]
 }
@@ -504,6 +529,18 @@ fn decoded_text_and_details() {
 
     let s = open("no_header.csv", None);
     assert!(s.mapping().fields[1].suggestion.is_some());
+
+    let s = open("utf8_stray_byte.csv", Some("zh-TW"));
+    let enc = s.summary().encoding.unwrap();
+    assert_eq!((enc.name.as_str(), enc.replacements > 0), ("UTF-8", true));
+    assert_eq!(s.counts().valid, 8);
+    let hurt = s.row(2).unwrap();
+    assert!(
+        hurt.problems
+            .iter()
+            .any(|p| p.code == ProblemCode::UndecodableText)
+    );
+    assert_eq!(value(&s, 0, TargetField::FullName), "陳大文");
 
     let s = open("huge_field.csv", None);
     assert_eq!(s.row(1).unwrap().line, 1003);

@@ -3,4 +3,4 @@
 /**
  * Everything the crate can say about a row; each code is one bit in the row's compact state.
  */
-export type CsvProblemCode = "email_missing" | "email_invalid" | "email_duplicate" | "role_invalid" | "team_unknown" | "workspace_unknown" | "already_invited" | "already_active" | "seats_exceeded" | "salesforce_user_missing" | "salesforce_user_inactive" | "salesforce_api_disabled" | "cleaned_nfkc" | "cleaned_trimmed" | "cleaned_invisible" | "cleaned_mailto" | "cleaned_domain_lowercase" | "name_split" | "ragged_row";
+export type CsvProblemCode = "email_missing" | "email_invalid" | "email_duplicate" | "role_invalid" | "team_unknown" | "workspace_unknown" | "already_invited" | "already_active" | "seats_exceeded" | "salesforce_user_missing" | "salesforce_user_inactive" | "salesforce_api_disabled" | "cleaned_nfkc" | "cleaned_trimmed" | "cleaned_invisible" | "cleaned_mailto" | "cleaned_domain_lowercase" | "name_split" | "ragged_row" | "undecodable_text";
