@@ -22,6 +22,10 @@ pub struct AppInfo {
     pub os_locale: String,
     /// Set when the saved progress could not be opened and this session keeps it in memory only.
     pub store_problem: Option<IpcError>,
+    /// In demo mode: where the stand-in services listen (never a secret).
+    pub demo_services: Option<sia_sandbox::SandboxInfo>,
+    /// In demo mode: why the stand-in services could not start.
+    pub demo_problem: Option<IpcError>,
 }
 
 #[tauri::command]
@@ -37,6 +41,8 @@ pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
         language,
         os_locale: state.os_locale.clone(),
         store_problem: state.store_problem.clone(),
+        demo_services: state.demo.as_ref().and_then(|d| d.info()),
+        demo_problem: state.demo.as_ref().and_then(|d| d.problem()),
     })
 }
 

@@ -4,6 +4,7 @@
 
 pub mod command_names;
 pub mod commands;
+pub mod demo;
 pub mod error;
 pub mod locale;
 pub mod state;
@@ -44,6 +45,9 @@ pub fn run() {
             let dir = state::data_dir(app_data, mode);
             let mut state = AppState::open(&dir, mode, locale::os_locale());
             state.started = started.clone();
+            if mode == RunMode::Demo {
+                state.demo = Some(demo::DemoServices::start(&dir));
+            }
             if let Some(problem) = &state.store_problem {
                 tracing::warn!(code = %problem.code, "running without saved progress");
             }

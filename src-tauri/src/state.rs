@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use sia_core::SetupStore;
 
+use crate::demo::DemoServices;
 use crate::error::IpcError;
 
 /// Whether the app talks to the real services or to the built-in stand-ins.
@@ -38,6 +39,8 @@ pub struct AppState {
     /// in-memory store and says so, instead of refusing to start or overwriting the file.
     pub store_problem: Option<IpcError>,
     pub started: StartClock,
+    /// The in-process stand-ins, in demo mode only.
+    pub demo: Option<DemoServices>,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -79,6 +82,7 @@ impl AppState {
             os_locale,
             store_problem,
             started: StartClock::now(),
+            demo: None,
         }
     }
 

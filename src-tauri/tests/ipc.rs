@@ -3,6 +3,7 @@
 //! capability grants exactly the commands the app declares.
 
 use serde_json::{Value, json};
+use sia_setup_lib::demo::DemoServices;
 use sia_setup_lib::state::{AppState, RunMode};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
@@ -159,4 +160,40 @@ fn managed_state_is_reachable_from_the_app_handle() {
     let (app, _window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
     let state = app.state::<AppState>();
     assert!(state.store_problem.is_none());
+}
+
+#[test]
+fn demo_mode_reports_where_the_stand_ins_listen_and_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::open(dir.path(), RunMode::Demo, "en-US".into());
+    state.demo = Some(DemoServices::start_with(
+        sia_sandbox::SandboxConfig::for_tests(),
+    ));
+    let (_app, window) = app_with(state);
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["demo"], true);
+    assert_eq!(info["demoProblem"], Value::Null);
+    for url in ["salesforceUrl", "marketoUrl", "actionsUrl"] {
+        let value = info["demoServices"][url].as_str().unwrap();
+        assert!(value.starts_with("http://127.0.0.1:"), "{url}: {value}");
+    }
+    let text = info.to_string();
+    assert!(
+        !text.contains(sia_sandbox::DEMO_ACTIONS_TOKEN),
+        "no token crosses IPC"
+    );
+}
+
+#[test]
+fn demo_services_on_a_busy_port_are_a_clear_error_not_a_crash() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut config = sia_sandbox::SandboxConfig::for_tests();
+    config.ports.salesforce = busy.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::open(dir.path(), RunMode::Demo, "en-US".into());
+    state.demo = Some(DemoServices::start_with(config));
+    let (_app, window) = app_with(state);
+    let info = invoke(&window, "app_info", json!({})).unwrap();
+    assert_eq!(info["demoProblem"]["code"], "demo_bind_failed");
+    assert_eq!(info["demoServices"], Value::Null);
 }

@@ -86,11 +86,41 @@ describe("the setup dashboard", () => {
     );
   });
 
-  it("labels demo mode clearly", async () => {
-    backend(appInfo({ demo: true }), dashboard());
+  it("labels demo mode clearly and says where the stand-ins listen", async () => {
+    backend(
+      appInfo({
+        demo: true,
+        demoServices: {
+          salesforceUrl: "http://127.0.0.1:47801",
+          salesforceOrgType: "production",
+          salesforceRedirectUris: [],
+          marketoUrl: "http://127.0.0.1:47802",
+          marketoRestUrl: "http://127.0.0.1:47802/rest",
+          marketoIdentityUrl: "http://127.0.0.1:47802/identity",
+          munchkinId: "123-ABC-456",
+          actionsUrl: "http://127.0.0.1:47803",
+        },
+      }),
+      dashboard(),
+    );
     render(App);
     expect(await screen.findByTestId("demo-badge")).toBeTruthy();
     expect(screen.getAllByText(/Demo mode/).length).toBeGreaterThan(0);
+    expect(screen.getByTestId("demo-services").textContent).toContain(
+      "Salesforce http://127.0.0.1:47801",
+    );
+  });
+
+  it("says why the demo services did not start", async () => {
+    backend(
+      appInfo({
+        demo: true,
+        demoProblem: { code: "demo_bind_failed", message: "could not listen on port 47801" },
+      }),
+      dashboard(),
+    );
+    render(App);
+    expect((await screen.findByRole("alert")).textContent).toContain("47801–47803");
   });
 
   it("explains a step that needs attention in words", async () => {

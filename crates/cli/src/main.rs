@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own module; this file only dispatches.
 
 mod cmd_csv;
+mod cmd_invite;
 mod cmd_sandbox;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +22,8 @@ enum Command {
     Csv(cmd_csv::CsvCommand),
     /// Run the local stand-in services (Salesforce, Marketo, Actions) and print their URLs.
     Sandbox(cmd_sandbox::SandboxArgs),
+    /// Invite the people in a spreadsheet through a SCIM 2.0 service (token from SIA_TOKEN).
+    Invite(cmd_invite::InviteArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,5 +31,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Csv(cmd) => cmd_csv::run(cmd),
         Command::Sandbox(args) => cmd_sandbox::run(args),
+        Command::Invite(args) => cmd_invite::run(args),
     }
 }

@@ -40,10 +40,10 @@ export async function load(): Promise<void> {
     app.info = info;
     app.dashboard = dashboard;
     setLanguage(info.language);
-    if (info.storeProblem) app.error = info.storeProblem;
   });
-  // attempt() clears the error on success; a store problem must stay visible.
-  if (app.info?.storeProblem) app.error = app.info.storeProblem;
+  // attempt() clears the error on success; start-up problems must stay visible.
+  const problem = app.info?.storeProblem ?? app.info?.demoProblem;
+  if (problem) app.error = problem;
   // Tell the shell once the dashboard is on screen (start-up time is logged there).
   requestAnimationFrame(() => requestAnimationFrame(() => void ipc.uiReady().catch(() => {})));
 }

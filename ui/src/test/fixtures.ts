@@ -55,6 +55,8 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     language: "en",
     osLocale: "en-US",
     storeProblem: null,
+    demoServices: null,
+    demoProblem: null,
     ...overrides,
   };
 }

@@ -1,0 +1,54 @@
+//! Demo mode: the stand-in services for Salesforce, Marketo and Actions,
+//! started in this process on loopback so the whole setup can be tried offline.
+
+use std::path::Path;
+
+use sia_sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxError, SandboxInfo};
+
+use crate::error::IpcError;
+
+/// The demo services once started, or why they could not be.
+pub enum DemoServices {
+    Running(Box<RunningSandbox>),
+    Failed(IpcError),
+}
+
+impl DemoServices {
+    /// Starts the stand-ins on their fixed demo ports, keeping their state
+    /// beside the demo's progress file so a demo survives a restart.
+    pub fn start(data_dir: &Path) -> Self {
+        let mut config = SandboxConfig::demo();
+        config.state_file = Some(data_dir.join("sandbox.sqlite"));
+        Self::start_with(config)
+    }
+
+    /// Starts the stand-ins with `config` (tests use OS-assigned ports).
+    pub fn start_with(config: SandboxConfig) -> Self {
+        match tauri::async_runtime::block_on(Sandbox::start(config)) {
+            Ok(running) => {
+                tracing::info!(target: "sia::demo", "demo services started");
+                DemoServices::Running(Box::new(running))
+            }
+            Err(error) => DemoServices::Failed(demo_error(&error)),
+        }
+    }
+
+    pub fn info(&self) -> Option<SandboxInfo> {
+        match self {
+            DemoServices::Running(running) => Some(running.info()),
+            DemoServices::Failed(_) => None,
+        }
+    }
+
+    pub fn problem(&self) -> Option<IpcError> {
+        match self {
+            DemoServices::Running(_) => None,
+            DemoServices::Failed(error) => Some(error.clone()),
+        }
+    }
+}
+
+fn demo_error(error: &SandboxError) -> IpcError {
+    tracing::warn!(target: "sia::demo", code = error.code(), "demo services failed: {error}");
+    IpcError::new(format!("demo_{}", error.code()), error.to_string())
+}
