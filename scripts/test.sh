@@ -28,12 +28,11 @@ if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
   fi
 fi
 
-for extra in test-keychain.sh check-openapi.sh fuzz-csv.sh; do
-  if [ -x "$ROOT/scripts/$extra" ]; then
-    step "scripts/$extra"
-    "$ROOT/scripts/$extra"
-  fi
-done
+step "The vault against a real Secret Service (gnome-keyring)"
+"$ROOT/scripts/test-keychain.sh"
+
+step "The Actions admin API against its OpenAPI contract (schemathesis)"
+"$ROOT/scripts/check-openapi.sh"
 
 step "End to end: the real app in a real window (screenshots in tests/e2e/screenshots)"
 (cd tests/e2e && npm ci --no-audit --no-fund)
