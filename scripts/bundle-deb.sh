@@ -24,5 +24,5 @@ overrides=$(cat <<'JSON'
 JSON
 )
 step "Bundling the .deb (release build)"
-TAURI_APP_PATH=src-tauri ui/node_modules/.bin/tauri build --bundles deb --config "$overrides" "$@"
+TAURI_APP_PATH=src-tauri npx --yes @tauri-apps/cli@2 build --bundles deb --config "$overrides" "$@"
 find "$CARGO_TARGET_DIR/release/bundle/deb" -name '*.deb' -newer "$link" -print
