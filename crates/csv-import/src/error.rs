@@ -44,6 +44,28 @@ pub enum CsvError {
 }
 
 impl CsvError {
+    /// Every code `code()` can return, for the app's i18n completeness test.
+    pub const CODES: [&'static str; 18] = [
+        "unsupported_extension",
+        "empty_file",
+        "binary_file",
+        "file_vanished",
+        "permission_denied",
+        "file_too_large",
+        "io_error",
+        "unknown_encoding",
+        "spreadsheet_unreadable",
+        "sheet_not_found",
+        "not_text",
+        "preview_only",
+        "row_out_of_range",
+        "email_not_mapped",
+        "invalid_rows_block",
+        "bad_mapping",
+        "mapping_store_error",
+        "export_failed",
+    ];
+
     /// Stable machine code: the UI keys its translated message on it.
     pub fn code(&self) -> &'static str {
         match self {
@@ -99,6 +121,43 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), codes.len());
+    }
+
+    #[test]
+    fn every_variant_code_is_listed() {
+        let io = || std::io::Error::other("x");
+        let all = [
+            CsvError::UnsupportedExtension {
+                extension: String::new(),
+            },
+            CsvError::EmptyFile,
+            CsvError::BinaryFile,
+            CsvError::FileVanished,
+            CsvError::PermissionDenied,
+            CsvError::FileTooLarge,
+            CsvError::Io(io()),
+            CsvError::UnknownEncoding {
+                label: String::new(),
+            },
+            CsvError::Spreadsheet {
+                detail: String::new(),
+            },
+            CsvError::SheetNotFound {
+                sheet: String::new(),
+            },
+            CsvError::NotText,
+            CsvError::PreviewOnly,
+            CsvError::RowOutOfRange { row: 0 },
+            CsvError::EmailNotMapped,
+            CsvError::InvalidRowsBlock { invalid: 1 },
+            CsvError::BadMapping,
+            CsvError::MappingStore(io()),
+            CsvError::Export(io()),
+        ];
+        for e in &all {
+            assert!(CsvError::CODES.contains(&e.code()), "{}", e.code());
+            assert!(!e.to_string().contains('/'), "messages carry no paths");
+        }
     }
 
     #[test]
