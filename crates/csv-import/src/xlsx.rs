@@ -1,6 +1,7 @@
 //! Excel workbooks through `calamine`: the sheet list for the picker and one sheet as a table.
 //! Cells become text the way Excel shows them; line numbers are the sheet's own row numbers.
 
+use crate::dialect::looks_like_email;
 use crate::error::{CsvError, Result};
 use crate::table::Table;
 use calamine::{Data, Reader, open_workbook_auto};
@@ -32,7 +33,19 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<(Vec<String>, Stri
             .ok_or_else(|| CsvError::SheetNotFound {
                 sheet: s.chars().take(64).collect(),
             })?,
-        None => sheets.first().cloned().ok_or(CsvError::EmptyFile)?,
+        // Workbooks often open on a cover or notes sheet: start on the first one with people in it.
+        None => sheets
+            .iter()
+            .find(|n| {
+                wb.worksheet_range(n).is_ok_and(|r| {
+                    r.rows()
+                        .take(50)
+                        .any(|row| row.iter().any(|d| looks_like_email(&cell_text(d))))
+                })
+            })
+            .or(sheets.first())
+            .cloned()
+            .ok_or(CsvError::EmptyFile)?,
     };
     let range = wb
         .worksheet_range(&name)

@@ -573,8 +573,11 @@ fn workbook_sheets() {
         sum.sheets,
         vec!["Read me".to_string(), "People".to_string()]
     );
-    assert_eq!(sum.sheet.as_deref(), Some("Read me"));
+    // The cover sheet comes first, but the one with people in it is opened.
+    assert_eq!(sum.sheet.as_deref(), Some("People"));
     assert!(sum.encoding.is_none() && sum.delimiter.is_none());
+    let cover = s.set_sheet("Read me").unwrap();
+    assert_eq!(cover.counts.rows, 0);
     let sum = s.set_sheet("People").unwrap();
     assert!(sum.mapping.skippable);
     // The lone number under the list is a trailing non-person line: flagged, not imported.
