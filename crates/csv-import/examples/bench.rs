@@ -98,8 +98,13 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn opts(locale: &str) -> OpenOptions {
+    // SIA_BENCH_THREADS=1 measures the single-core path for comparison.
+    let threads = std::env::var("SIA_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok());
     OpenOptions {
         locale: Some(locale.to_owned()),
+        threads,
         ..OpenOptions::default()
     }
 }

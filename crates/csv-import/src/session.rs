@@ -8,7 +8,7 @@ use crate::error::{CsvError, Result};
 use crate::fields::{CLEANED_MASK, ERROR_MASK, Problem, ProblemCode, TargetField};
 use crate::mapping::{Mapping, SavedMappings, apply_manual, auto_map};
 use crate::source::{self, SourceKind};
-use crate::table::{Table, parse};
+use crate::table::{Table, parse, parse_split};
 use crate::validate::{
     DirIndex, Directory, Role, RowSource, check, email_key, is_footer_like, parse_role, resolve,
     split_teams,
@@ -44,6 +44,8 @@ pub struct OpenOptions {
     pub sheet: Option<String>,
     pub directory: Directory,
     pub saved: SavedMappings,
+    /// Cores to use for parsing and checking; None = all (up to 4).
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -219,6 +221,7 @@ pub struct ImportSession {
     saved: SavedMappings,
     directory: Directory,
     dir: DirIndex,
+    threads: usize,
     bits: Vec<u32>,
     hashes: Vec<u64>,
     first_of: FxHashMap<u64, u32>,
@@ -296,6 +299,14 @@ impl ImportSession {
             headers: Vec::new(),
             mapping: auto_map(None, &[], 0, &SavedMappings::default()),
             saved: opts.saved,
+            threads: opts
+                .threads
+                .unwrap_or_else(|| {
+                    std::thread::available_parallelism()
+                        .map_or(1, |p| p.get())
+                        .min(4)
+                })
+                .max(1),
             dir: DirIndex::new(&opts.directory),
             directory: opts.directory,
             bits: Vec::new(),
@@ -358,7 +369,17 @@ impl ImportSession {
         let limit = (!self.complete).then_some(PREVIEW_ROWS + 1);
         let utf8_direct = enc.encoding == encoding_rs::UTF_8
             && (enc.source == EncodingSource::Utf8 || std::str::from_utf8(body).is_ok());
-        let mut table = if utf8_direct {
+        let threads = self.threads;
+        let split = if self.complete {
+            parse_split(body, (!utf8_direct).then_some(enc.encoding), delim, threads)
+        } else {
+            None
+        };
+        let mut table = if let Some(done) = split {
+            let (t, replacements) = done?;
+            enc.replacements = replacements;
+            t
+        } else if utf8_direct {
             enc.replacements = 0;
             parse(body, delim, body.len(), limit)?
         } else {
@@ -494,9 +515,7 @@ impl ImportSession {
         let mut hashes = vec![0u64; n];
         {
             let ctx = self.ctx();
-            let threads = std::thread::available_parallelism()
-                .map_or(1, |p| p.get())
-                .min(8);
+            let threads = self.threads;
             let chunk = n.div_ceil(threads).max(8192);
             let mut parts: Vec<(usize, &mut [u32], &mut [u64])> = bits
                 .chunks_mut(chunk)

@@ -4,8 +4,9 @@
 use crate::error::{CsvError, Result};
 use std::io::Read;
 
+/// One run of rows parsed together (a file split for parallel parsing has several).
 #[derive(Debug, Default, Clone)]
-pub struct Table {
+struct Seg {
     buf: String,
     /// End offset in `buf` of every cell, row after row.
     cell_ends: Vec<u32>,
@@ -13,54 +14,10 @@ pub struct Table {
     row_starts: Vec<u32>,
     /// 1-based physical line on which each row starts.
     lines: Vec<u32>,
-    max_cols: usize,
-    /// Whether parsing stopped at a record limit before the end of the input.
-    pub truncated: bool,
-    /// Empty lines the parser stepped over (they are not rows, but the admin sees the count).
-    pub skipped_blank_lines: u32,
 }
 
-impl Table {
-    pub fn rows(&self) -> usize {
-        self.lines.len()
-    }
-
-    pub fn max_cols(&self) -> usize {
-        self.max_cols
-    }
-
-    pub fn line(&self, row: usize) -> u32 {
-        self.lines.get(row).copied().unwrap_or(0)
-    }
-
-    pub fn row_len(&self, row: usize) -> usize {
-        match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
-            (Some(&a), Some(&b)) => (b - a) as usize,
-            _ => 0,
-        }
-    }
-
-    pub fn cell(&self, row: usize, col: usize) -> &str {
-        if col >= self.row_len(row) {
-            return "";
-        }
-        let i = self.row_starts[row] as usize + col;
-        let end = self.cell_ends[i] as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.cell_ends[i - 1] as usize
-        };
-        self.buf.get(start..end).unwrap_or("")
-    }
-
-    pub fn row(&self, row: usize) -> impl Iterator<Item = &str> + '_ {
-        let r = self.row_ref(row);
-        (0..r.len()).map(move |c| r.get(c))
-    }
-
-    /// One row's cells, looked up once (the hot loop reads several cells per row).
-    pub(crate) fn row_ref(&self, row: usize) -> RowRef<'_> {
+impl Seg {
+    fn row_ref(&self, row: usize) -> RowRef<'_> {
         let (a, b) = match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
             (Some(&a), Some(&b)) => (a as usize, b as usize),
             _ => (0, 0),
@@ -75,6 +32,112 @@ impl Table {
             first,
             ends: self.cell_ends.get(a..b).unwrap_or_default(),
         }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    segs: Vec<Seg>,
+    /// First table row of each segment.
+    seg_first: Vec<usize>,
+    rows: usize,
+    max_cols: usize,
+    /// Whether parsing stopped at a record limit before the end of the input.
+    pub truncated: bool,
+    /// Empty lines the parser stepped over (they are not rows, but the admin sees the count).
+    pub skipped_blank_lines: u32,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Self {
+            segs: vec![Seg::default()],
+            seg_first: vec![0],
+            rows: 0,
+            max_cols: 0,
+            truncated: false,
+            skipped_blank_lines: 0,
+        }
+    }
+}
+
+impl Table {
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn max_cols(&self) -> usize {
+        self.max_cols
+    }
+
+    fn locate(&self, row: usize) -> Option<(&Seg, usize)> {
+        if row >= self.rows {
+            return None;
+        }
+        let k = self.seg_first.iter().rposition(|&f| f <= row)?;
+        Some((self.segs.get(k)?, row - self.seg_first[k]))
+    }
+
+    pub fn line(&self, row: usize) -> u32 {
+        self.locate(row)
+            .and_then(|(s, r)| s.lines.get(r).copied())
+            .unwrap_or(0)
+    }
+
+    pub fn row_len(&self, row: usize) -> usize {
+        self.row_ref(row).len()
+    }
+
+    pub fn cell(&self, row: usize, col: usize) -> &str {
+        self.row_ref(row).get(col)
+    }
+
+    pub fn row(&self, row: usize) -> impl Iterator<Item = &str> + '_ {
+        let r = self.row_ref(row);
+        (0..r.len()).map(move |c| r.get(c))
+    }
+
+    /// One row's cells, looked up once (the hot loop reads several cells per row).
+    pub(crate) fn row_ref(&self, row: usize) -> RowRef<'_> {
+        match self.locate(row) {
+            Some((s, r)) => s.row_ref(r),
+            None => RowRef {
+                buf: "",
+                first: 0,
+                ends: &[],
+            },
+        }
+    }
+
+    /// Joins tables parsed from consecutive pieces of one text; `newlines[i]` is the number of
+    /// line breaks in piece i, so later pieces' line numbers continue where the earlier ones end.
+    fn join(parts: Vec<(Table, u64)>) -> Table {
+        let mut out = Table {
+            segs: Vec::new(),
+            seg_first: Vec::new(),
+            ..Table::default()
+        };
+        let mut line_base = 0u64;
+        for (t, newlines) in parts {
+            let base = u32::try_from(line_base).unwrap_or(u32::MAX);
+            for mut seg in t.segs {
+                if base > 0 {
+                    for l in &mut seg.lines {
+                        *l = l.saturating_add(base);
+                    }
+                }
+                out.seg_first.push(out.rows);
+                out.rows += seg.lines.len();
+                out.segs.push(seg);
+            }
+            out.max_cols = out.max_cols.max(t.max_cols);
+            out.skipped_blank_lines += t.skipped_blank_lines;
+            line_base += newlines;
+        }
+        if out.segs.is_empty() {
+            return Table::default();
+        }
+        out
     }
 
     /// Every cell of the row is empty or whitespace.
@@ -177,14 +240,19 @@ impl Builder {
         }
         let buf = String::from_utf8(self.buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let rows = self.lines.len();
         Table {
-            skipped_blank_lines: 0,
-            buf,
-            cell_ends: self.cell_ends,
-            row_starts: starts,
-            lines: self.lines,
+            segs: vec![Seg {
+                buf,
+                cell_ends: self.cell_ends,
+                row_starts: starts,
+                lines: self.lines,
+            }],
+            seg_first: vec![0],
+            rows,
             max_cols: self.max_cols,
             truncated,
+            skipped_blank_lines: 0,
         }
     }
 }
@@ -309,6 +377,84 @@ pub fn parse<R: Read>(
     Ok(t)
 }
 
+/// Below this, one thread parses faster than two can be started and joined.
+const MIN_SPLIT: usize = 2 << 20;
+
+/// Parses a whole file on several cores when that is safe, else returns None. Without any quote
+/// character every newline ends a record, and in UTF-8 and every ASCII-compatible legacy
+/// encoding the byte 0x0A is only ever a newline, so pieces cut just after one parse on their own.
+/// `encoding` None means the bytes are valid UTF-8 and need no decoding.
+pub fn parse_split(
+    body: &[u8],
+    encoding: Option<&'static encoding_rs::Encoding>,
+    delimiter: u8,
+    pieces: usize,
+) -> Option<Result<(Table, u64)>> {
+    let stateless =
+        encoding.is_none_or(|e| e.is_ascii_compatible() && e != encoding_rs::ISO_2022_JP);
+    if pieces < 2 || body.len() < MIN_SPLIT || !stateless || memchr::memchr(b'"', body).is_some() {
+        return None;
+    }
+    let mut cuts = vec![0usize];
+    for j in 1..pieces {
+        let from = (body.len() * j / pieces).max(cuts[cuts.len() - 1]);
+        match memchr::memchr(b'\n', &body[from..]) {
+            Some(p) if from + p + 1 < body.len() => cuts.push(from + p + 1),
+            _ => break,
+        }
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    if cuts.len() < 3 {
+        return None;
+    }
+    let results: Vec<Result<(Table, u64, u64)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cuts
+            .windows(2)
+            .skip(1)
+            .map(|w| {
+                let piece = &body[w[0]..w[1]];
+                scope.spawn(move || parse_piece(piece, encoding, delimiter))
+            })
+            .collect();
+        let mut out = vec![parse_piece(&body[cuts[0]..cuts[1]], encoding, delimiter)];
+        for h in handles {
+            out.push(h.join().unwrap_or_else(|_| {
+                Err(CsvError::Io(std::io::Error::other("parser thread failed")))
+            }));
+        }
+        out
+    });
+    let mut parts = Vec::with_capacity(results.len());
+    let mut replacements = 0;
+    for r in results {
+        match r {
+            Ok((t, newlines, rep)) => {
+                replacements += rep;
+                parts.push((t, newlines));
+            }
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(Ok((Table::join(parts), replacements)))
+}
+
+fn parse_piece(
+    piece: &[u8],
+    encoding: Option<&'static encoding_rs::Encoding>,
+    delimiter: u8,
+) -> Result<(Table, u64, u64)> {
+    let newlines = memchr::memchr_iter(b'\n', piece).count() as u64;
+    match encoding {
+        None => parse(piece, delimiter, piece.len(), None).map(|t| (t, newlines, 0)),
+        Some(e) => {
+            let mut rdr = crate::decode::DecodeReader::new(e, piece);
+            let t = parse(&mut rdr, delimiter, piece.len() + piece.len() / 4, None)?;
+            Ok((t, newlines, rdr.replacements))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +476,54 @@ mod tests {
         assert_eq!(t.cell(1, 2), "");
         assert_eq!(t.max_cols(), 4);
         assert_eq!((t.line(0), t.line(1), t.line(2)), (1, 2, 5));
+    }
+
+    fn same(a: &Table, b: &Table) {
+        assert_eq!(a.rows(), b.rows());
+        assert_eq!(a.max_cols(), b.max_cols());
+        assert_eq!(a.skipped_blank_lines, b.skipped_blank_lines);
+        for r in 0..a.rows() {
+            assert_eq!(a.line(r), b.line(r), "line of row {r}");
+            assert_eq!(
+                a.row(r).collect::<Vec<_>>(),
+                b.row(r).collect::<Vec<_>>(),
+                "row {r}"
+            );
+        }
+    }
+
+    #[test]
+    fn split_parse_equals_sequential_parse() {
+        let mut text = String::from("Email,Name,Team\r\n");
+        for i in 0..120_000 {
+            match i % 997 {
+                0 => text.push_str("\r\n\r\n"),
+                1 => text.push_str(&format!("u{i}@x.com,陳大文,Sales,extra,cells\r\n")),
+                2 => text.push_str(&format!("u{i}@x.com\n")),
+                _ => text.push_str(&format!("u{i}@example.com,Name {i},Team {}\r\n", i % 7)),
+            }
+        }
+        let bytes = text.as_bytes();
+        let seq = parse(bytes, b',', bytes.len(), None).unwrap();
+        for pieces in [2, 3, 4] {
+            let (par, rep) = parse_split(bytes, None, b',', pieces).unwrap().unwrap();
+            assert_eq!(rep, 0);
+            assert_eq!(par.segs.len(), pieces);
+            same(&seq, &par);
+        }
+        let (big5, _, _) = encoding_rs::BIG5.encode(&text);
+        let mut rdr = crate::decode::DecodeReader::new(encoding_rs::BIG5, &big5);
+        let seq5 = parse(&mut rdr, b',', big5.len(), None).unwrap();
+        let (par5, _) = parse_split(&big5, Some(encoding_rs::BIG5), b',', 2)
+            .unwrap()
+            .unwrap();
+        same(&seq5, &par5);
+        same(&seq, &par5);
+        // Any quote, a small input or a stateful encoding: not split.
+        let quoted = [bytes, b"\"a\"\n"].concat();
+        assert!(parse_split(&quoted, None, b',', 2).is_none());
+        assert!(parse_split(b"a\nb\n", None, b',', 2).is_none());
+        assert!(parse_split(bytes, Some(encoding_rs::UTF_16LE), b',', 2).is_none());
     }
 
     #[test]
