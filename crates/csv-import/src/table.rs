@@ -1,4 +1,4 @@
-//! Parsed rows in one flat buffer: cells are offsets, so a million rows cost a few allocations.
+//! Parsed rows in flat buffers (one per piece parsed): cells are offsets, so a million rows cost a few allocations.
 //! Built by the `csv` crate (quotes, quoted newlines, ragged rows, huge fields) from any UTF-8 reader.
 
 use crate::error::{CsvError, Result};
