@@ -1,1 +1,49 @@
 //! A polite Marketo REST client: token cache, rate limit below the shared ceilings, backoff, clear quota stops.
+//! Also step 3's credential cleaning and Integration Information parser, and step 4's sync preview.
+
+mod block;
+mod calls;
+mod clean;
+mod client;
+mod config;
+mod endpoint;
+mod error;
+mod pacer;
+mod preview;
+mod quota;
+mod secret;
+mod source;
+mod token;
+
+pub use block::{ParsedBlock, credentials_from_block, parse_integration_block};
+pub use calls::{
+    LeadQuery, LeadsPage, MAX_BATCH, MarketoAdminUser, MarketoLeadField, MarketoUser,
+    MarketoUserRole, is_admin_role,
+};
+pub use clean::{
+    Cleaned, CleanedCredentials, MarketoCleanFix, MarketoCleaningReport, MarketoCredentialField,
+    MarketoFieldCleaning, clean_credentials, clean_value,
+};
+pub use client::{MarketoClient, MarketoConnectionTest};
+pub use config::{Backoff, ClientConfig, RateLimit};
+pub use endpoint::{Endpoint, is_munchkin_id};
+pub use error::MarketoError;
+pub use preview::{
+    ALL_PEOPLE_FILTER, MarketoFieldCheck, MarketoFieldStatus, MarketoSyncPreview, check_fields,
+};
+pub use quota::{central_offset, next_quota_reset};
+pub use secret::{ClientSecret, Credentials};
+pub use source::MarketoPeopleSource;
+
+/// Checks pasted credentials live: cleans nothing (call [`clean_credentials`] first), parses the
+/// address, and asks the identity endpoint for a token.
+pub async fn test_credentials(
+    munchkin_or_endpoint: &str,
+    credentials: Credentials,
+    config: ClientConfig,
+) -> Result<MarketoConnectionTest, MarketoError> {
+    let endpoint = Endpoint::parse(munchkin_or_endpoint)?;
+    MarketoClient::new(endpoint, credentials, config)?
+        .test_credentials()
+        .await
+}
