@@ -212,6 +212,11 @@ impl MarketoClient {
         &self.inner.credentials.client_id
     }
 
+    /// Whether this client logs in with `secret` (a reconnect may bring a new one).
+    pub(crate) fn uses_secret(&self, secret: &str) -> bool {
+        self.inner.credentials.client_secret.expose() == secret
+    }
+
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }

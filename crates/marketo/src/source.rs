@@ -52,7 +52,9 @@ impl MarketoPeopleSource {
         };
         let key = (endpoint.base().to_owned(), creds.client_id.clone());
         let mut g = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = g.get(&key) {
+        if let Some(c) = g.get(&key)
+            && c.uses_secret(&creds.client_secret)
+        {
             return Ok(c.clone());
         }
         let client = MarketoClient::new(
