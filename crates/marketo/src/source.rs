@@ -45,6 +45,18 @@ impl MarketoPeopleSource {
         })
     }
 
+    /// Shares `client` (its token, rate budget and in-flight limit) with the sync, so the preview
+    /// and the sync of one instance stay under one budget. Calls go to the client's endpoint.
+    pub fn with_client(client: MarketoClient) -> Self {
+        let endpoint = client.endpoint().clone();
+        let key = (endpoint.base().to_owned(), client.client_id().to_owned());
+        MarketoPeopleSource {
+            config: client.config().clone(),
+            base_override: Some(endpoint),
+            clients: Mutex::new(HashMap::from([(key, client)])),
+        }
+    }
+
     fn client(&self, creds: &SourceCredentials) -> Result<MarketoClient, MarketoError> {
         let endpoint = match &self.base_override {
             Some(e) => e.clone(),
