@@ -190,6 +190,31 @@ pub struct CleanedCredentials {
     pub report: MarketoCleaningReport,
 }
 
+/// What the form may show after a paste: the cleaned Munchkin ID and Client ID, and only the
+/// length of the secret (the secret itself stays in Rust).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MarketoPastedCredentials {
+    pub munchkin_or_endpoint: String,
+    pub client_id: String,
+    pub client_secret_length: u32,
+    pub report: MarketoCleaningReport,
+}
+
+impl CleanedCredentials {
+    /// The secret-free view for the UI.
+    pub fn view(&self) -> MarketoPastedCredentials {
+        MarketoPastedCredentials {
+            munchkin_or_endpoint: self.munchkin_or_endpoint.clone(),
+            client_id: self.client_id.clone(),
+            client_secret_length: u32::try_from(self.client_secret.expose().chars().count())
+                .unwrap_or(u32::MAX),
+            report: self.report.clone(),
+        }
+    }
+}
+
 /// Cleans the three pasted fields and reports what changed in each.
 pub fn clean_credentials(
     munchkin_or_endpoint: &str,
@@ -275,6 +300,8 @@ mod tests {
         assert!(!json.contains("secret value") && !json.contains("topsecret"));
         assert!(json.contains("inner_spaces") && json.contains("line_breaks"));
         assert!(c.report.changed());
+        let view = serde_json::to_string(&c.view()).unwrap();
+        assert!(view.contains("\"clientSecretLength\":14") && !view.contains("topsecret"));
         let empty = clean_credentials("", "\u{200B}", " ");
         assert!(empty.report.fields.iter().all(|f| f.empty));
     }

@@ -22,7 +22,7 @@ pub use calls::{
 };
 pub use clean::{
     Cleaned, CleanedCredentials, MarketoCleanFix, MarketoCleaningReport, MarketoCredentialField,
-    MarketoFieldCleaning, clean_credentials, clean_value,
+    MarketoFieldCleaning, MarketoPastedCredentials, clean_credentials, clean_value,
 };
 pub use client::{MarketoClient, MarketoConnectionTest};
 pub use config::{Backoff, ClientConfig, RateLimit};
