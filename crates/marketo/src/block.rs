@@ -358,3 +358,66 @@ mod tests {
         assert_eq!(c.munchkin_or_endpoint, "");
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use rand::Rng;
+
+    /// Random mixes of labels, separators, multi-byte and invisible characters never panic.
+    #[test]
+    fn arbitrary_pastes_never_panic() {
+        let pieces = [
+            "Munchkin ID",
+            "Client ID",
+            "Client Secret",
+            "用戶端密碼",
+            "用戶端 ID",
+            "端點",
+            "Identity",
+            ":",
+            "：",
+            "\t",
+            "\n",
+            "\r\n",
+            " ",
+            "\u{00A0}",
+            "\u{200B}",
+            "\u{FEFF}",
+            "複製",
+            "Copy",
+            "123-ABC-456",
+            "１２３－ＡＢＣ－４５６",
+            "https://",
+            ".mktorest.com/rest",
+            "/",
+            "|",
+            "\"",
+            "é",
+            "𝔘",
+            "\u{0301}",
+            "ǅ",
+            "İ",
+            "-",
+            "=",
+            "x",
+        ];
+        let mut rng = rand::rng();
+        for _ in 0..3000 {
+            let n = rng.random_range(0..24);
+            let text: String = (0..n)
+                .map(|_| pieces[rng.random_range(0..pieces.len())])
+                .collect();
+            let _ = credentials_from_block(&text);
+            let _ = crate::endpoint::Endpoint::parse(&text);
+            for f in [
+                MarketoCredentialField::MunchkinId,
+                MarketoCredentialField::ClientId,
+                MarketoCredentialField::ClientSecret,
+            ] {
+                let c = clean_value(f, &text);
+                assert!(!c.value.chars().any(char::is_whitespace), "{text:?}");
+            }
+        }
+    }
+}
