@@ -29,7 +29,8 @@ pub use config::{Backoff, ClientConfig, RateLimit};
 pub use endpoint::{Endpoint, is_munchkin_id};
 pub use error::MarketoError;
 pub use preview::{
-    ALL_PEOPLE_FILTER, MarketoFieldCheck, MarketoFieldStatus, MarketoSyncPreview, check_fields,
+    ALL_PEOPLE_FILTER, DEFAULT_PREVIEW_PAGES, MarketoFieldCheck, MarketoFieldStatus,
+    MarketoSyncPreview, check_fields,
 };
 pub use quota::{central_offset, next_quota_reset};
 pub use secret::{ClientSecret, Credentials};
