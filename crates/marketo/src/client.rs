@@ -71,8 +71,9 @@ pub struct MarketoConnectionTest {
     pub token_expires_in_seconds: u32,
 }
 
-/// A Marketo REST client for one instance and one API user. Clones share the token cache,
-/// the rate limiter and the in-flight limit, so the whole app stays under one budget.
+/// A Marketo REST client for one instance and one API user. Every client of the same instance
+/// and limits shares one rate limiter and in-flight limit, and every client of the same API user
+/// shares its token (process-wide), so the whole app stays under one budget however it creates them.
 #[derive(Clone)]
 pub struct MarketoClient {
     inner: Arc<Inner>,
@@ -83,8 +84,7 @@ struct Inner {
     credentials: Credentials,
     config: ClientConfig,
     http: reqwest::Client,
-    pacer: Pacer,
-    tokens: TokenCache,
+    pacer: Arc<Pacer>,
 }
 
 impl std::fmt::Debug for MarketoClient {
@@ -194,12 +194,11 @@ impl MarketoClient {
             .map_err(|_| MarketoError::Protocol("the HTTP client could not start".into()))?;
         Ok(MarketoClient {
             inner: Arc::new(Inner {
-                pacer: Pacer::new(config.rate, config.max_in_flight),
+                pacer: Pacer::shared(endpoint.base(), config.rate, config.max_in_flight),
                 endpoint,
                 credentials,
                 config,
                 http,
-                tokens: TokenCache::default(),
             }),
         })
     }
@@ -210,6 +209,14 @@ impl MarketoClient {
 
     pub fn client_id(&self) -> &str {
         &self.inner.credentials.client_id
+    }
+
+    fn slot(&self) -> crate::token::Slot {
+        TokenCache::shared().slot(
+            &self.inner.endpoint.identity_url(),
+            &self.inner.credentials.client_id,
+            self.inner.credentials.client_secret.expose(),
+        )
     }
 
     /// Whether this client logs in with `secret` (a reconnect may bring a new one).
@@ -334,10 +341,7 @@ impl MarketoClient {
     /// A usable token: the cached one while fresh, else a renewal. `rejected` is a token Marketo
     /// just refused (601/602): it is dropped unless another call already replaced it.
     async fn token(&self, rejected: Option<&Arc<str>>) -> Result<Token, MarketoError> {
-        let slot = self.inner.tokens.slot(
-            &self.inner.endpoint.identity_url(),
-            &self.inner.credentials.client_id,
-        );
+        let slot = self.slot();
         let mut guard = slot.lock().await;
         let now = Instant::now();
         let margin = self.inner.config.renew_margin;
@@ -369,10 +373,7 @@ impl MarketoClient {
             .expires_at
             .saturating_duration_since(Instant::now())
             .as_secs();
-        let slot = self.inner.tokens.slot(
-            &self.inner.endpoint.identity_url(),
-            &self.inner.credentials.client_id,
-        );
+        let slot = self.slot();
         *slot.lock().await = Some(t.clone());
         Ok(MarketoConnectionTest {
             munchkin_id: self.inner.endpoint.munchkin_id().map(str::to_owned),

@@ -612,3 +612,33 @@ async fn the_actions_sync_runner_reads_through_the_marketo_source() {
     }
     assert_secret_only_in_identity_query(&sb);
 }
+
+#[tokio::test]
+async fn separately_created_clients_share_the_token_but_a_wrong_secret_borrows_nothing() {
+    let sb = sandbox().await;
+    let c = sb.marketo_credentials();
+    client(&sb, ClientConfig::default())
+        .describe_leads()
+        .await
+        .expect("first client");
+    // The app may create a client per command: the second one reuses the token.
+    client(&sb, ClientConfig::default())
+        .describe_leads()
+        .await
+        .expect("second client");
+    assert_eq!(count(&sb, IDENTITY), 1);
+    let wrong = sia_marketo::MarketoClient::new(
+        sia_marketo::Endpoint::parse(sb.marketo_url()).expect("endpoint"),
+        Credentials::new(c.client_id.clone(), "not-the-secret"),
+        ClientConfig::default(),
+    )
+    .expect("client");
+    let err = wrong.describe_leads().await.unwrap_err();
+    assert_eq!(err.code(), "credentials_rejected");
+    assert_eq!(count(&sb, IDENTITY), 2);
+    assert_eq!(
+        count(&sb, DESCRIBE),
+        2,
+        "the wrong secret made no REST call"
+    );
+}
