@@ -39,7 +39,9 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT",
     )
     .ok()?;
-    let at = time::PrimitiveDateTime::parse(v, &format).ok()?.assume_utc();
+    let at = time::PrimitiveDateTime::parse(v, &format)
+        .ok()?
+        .assume_utc();
     let at: SystemTime = at.into();
     Some(at.duration_since(now).unwrap_or(Duration::ZERO).min(CAP))
 }
@@ -79,7 +81,10 @@ mod tests {
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // 2015-10-21 07:28:00 UTC
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),
@@ -89,7 +94,10 @@ mod tests {
             parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
             Some(Duration::ZERO)
         );
-        assert_eq!(parse_retry_after("999999999", now), Some(Duration::from_secs(3600)));
+        assert_eq!(
+            parse_retry_after("999999999", now),
+            Some(Duration::from_secs(3600))
+        );
         for bad in ["", "-1", "soon", "1.5", "Wed, 99 Oct 2015 07:28:00 GMT"] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }

@@ -65,7 +65,11 @@ impl Engine {
     }
 
     /// An engine for a job already in the journal (after a crash or a quit), with its stored options.
-    pub fn resume(journal: Arc<Journal>, job_id: &str, tokens: Arc<dyn TokenProvider>) -> Result<Self> {
+    pub fn resume(
+        journal: Arc<Journal>,
+        job_id: &str,
+        tokens: Arc<dyn TokenProvider>,
+    ) -> Result<Self> {
         let job = journal.job(job_id)?;
         let (progress, _) = watch::channel(InviteProgress {
             job_id: job.job_id.clone(),
@@ -125,14 +129,19 @@ impl Engine {
         let open = self.journal.open_rows(&self.job_id)?;
         let summary = self.journal.summary(&self.job_id)?;
         let o = &self.options;
-        let client = ScimClient::new(&self.target, Duration::from_millis(o.request_timeout_ms.max(1)))?;
+        let client = ScimClient::new(
+            &self.target,
+            Duration::from_millis(o.request_timeout_ms.max(1)),
+        )?;
         let burst = o.rate.map(|r| r.count.max(1));
         let limiter = match o.rate {
             Some(r) => {
                 let period = Duration::from_secs_f64(r.per_secs / f64::from(r.count.max(1)));
                 let quota = Quota::with_period(period.max(Duration::from_nanos(1)))
                     .ok_or(InviteError::InvalidRate)?
-                    .allow_burst(NonZeroU32::new(burst.unwrap_or(1)).ok_or(InviteError::InvalidRate)?);
+                    .allow_burst(
+                        NonZeroU32::new(burst.unwrap_or(1)).ok_or(InviteError::InvalidRate)?,
+                    );
                 Some(RateLimiter::direct(quota))
             }
             None => None,
@@ -167,10 +176,17 @@ impl Engine {
             options: self.options.clone(),
             limiter,
             bulk_max: AtomicU32::new(1),
-            queue: Mutex::new(Queue { tasks, in_flight: 0 }),
+            queue: Mutex::new(Queue {
+                tasks,
+                in_flight: 0,
+            }),
             wake: Notify::new(),
             control: self.control.subscribe(),
-            progress: Mutex::new(ProgressState { p: progress, started: now, recent: VecDeque::new() }),
+            progress: Mutex::new(ProgressState {
+                p: progress,
+                started: now,
+                recent: VecDeque::new(),
+            }),
             progress_tx: self.progress.clone(),
             on_progress: self.on_progress.clone(),
             fatal: Mutex::new(None),
@@ -193,9 +209,11 @@ impl Engine {
         let cancelled = *run.control.borrow() == RunState::Cancelled;
         if cancelled {
             run.settle_cancelled().await?;
-            self.journal.set_status(&self.job_id, InviteJobStatus::Cancelled)?;
+            self.journal
+                .set_status(&self.job_id, InviteJobStatus::Cancelled)?;
         } else if self.journal.open_rows(&self.job_id)?.is_empty() {
-            self.journal.set_status(&self.job_id, InviteJobStatus::Completed)?;
+            self.journal
+                .set_status(&self.job_id, InviteJobStatus::Completed)?;
         }
         run.publish(true);
         self.journal.summary(&self.job_id)
@@ -311,7 +329,10 @@ impl Run {
     }
 
     fn has_fatal(&self) -> bool {
-        self.fatal.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.fatal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     fn publish(&self, finished: bool) {
@@ -319,7 +340,11 @@ impl Run {
             let mut g = self.progress.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
             let window = Duration::from_secs(10);
-            while g.recent.front().is_some_and(|t| now.duration_since(*t) > window) {
+            while g
+                .recent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > window)
+            {
                 g.recent.pop_front();
             }
             let span = now.duration_since(g.started).min(window).as_secs_f64();
@@ -331,7 +356,8 @@ impl Run {
             let rate = if span > 0.05 { n / span } else { 0.0 };
             let p = &mut g.p;
             p.rate_per_sec = (rate * 100.0).round() / 100.0;
-            p.eta_secs = (rate > 0.0).then(|| (f64::from(p.remaining) / rate * 10.0).round() / 10.0);
+            p.eta_secs =
+                (rate > 0.0).then(|| (f64::from(p.remaining) / rate * 10.0).round() / 10.0);
             p.paused = *self.control.borrow() == RunState::Paused;
             p.finished = finished;
             p.clone()
@@ -361,7 +387,10 @@ impl Run {
     /// A 401: get a newer token (once for many requests rejected together); stop after repeats.
     /// Only refreshes count: many requests rejected with the same old token are one failure.
     async fn unauthorized(&self, generation: u64) -> Result<()> {
-        if self.cache.rejected(self.tokens.as_ref(), generation).await?
+        if self
+            .cache
+            .rejected(self.tokens.as_ref(), generation)
+            .await?
             && self.auth_failures.fetch_add(1, Ordering::SeqCst) + 1 > MAX_AUTH_FAILURES
         {
             return Err(InviteError::Unauthorized);
@@ -411,7 +440,11 @@ impl Run {
         retry_delay(
             attempt,
             Duration::from_millis(self.options.backoff_base_ms),
-            Duration::from_millis(self.options.backoff_max_ms.max(self.options.backoff_base_ms)),
+            Duration::from_millis(
+                self.options
+                    .backoff_max_ms
+                    .max(self.options.backoff_base_ms),
+            ),
             after,
         )
     }
@@ -448,9 +481,14 @@ impl Run {
                     q.in_flight += 1;
                     return Some(unit);
                 }
-                q.tasks.iter().map(|t| t.not_before.saturating_duration_since(now)).min()
+                q.tasks
+                    .iter()
+                    .map(|t| t.not_before.saturating_duration_since(now))
+                    .min()
             };
-            let wait = wait.unwrap_or(Duration::from_millis(100)).min(Duration::from_millis(100));
+            let wait = wait
+                .unwrap_or(Duration::from_millis(100))
+                .min(Duration::from_millis(100));
             tokio::select! {
                 _ = &mut wake => {}
                 _ = tokio::time::sleep(wait) => {}
@@ -524,7 +562,10 @@ impl Run {
     }
 
     /// Runs one unit; returns the tasks to try again. A journal or auth failure is fatal.
-    async fn process(&self, unit: Unit) -> std::result::Result<Vec<Task>, (InviteError, Vec<Task>)> {
+    async fn process(
+        &self,
+        unit: Unit,
+    ) -> std::result::Result<Vec<Task>, (InviteError, Vec<Task>)> {
         match unit {
             Unit::Lookup(t) => self.lookup(t).await,
             Unit::Single(t) => self.send(vec![t], false).await,
@@ -540,7 +581,10 @@ impl Run {
         Ok(())
     }
 
-    async fn lookup(&self, mut t: Task) -> std::result::Result<Vec<Task>, (InviteError, Vec<Task>)> {
+    async fn lookup(
+        &self,
+        mut t: Task,
+    ) -> std::result::Result<Vec<Task>, (InviteError, Vec<Task>)> {
         let (tok, generation) = match self.token().await {
             Ok(x) => x,
             Err(e) => return Err((e, vec![t])),
@@ -573,7 +617,12 @@ impl Run {
             Outcome::Retry { code, after } | Outcome::Unknown { code, after } => {
                 t.lookups += 1;
                 if t.lookups >= self.options.max_attempts.max(1) * 2 {
-                    let u = settle(InviteRowState::Failed { reason: "outcome_unknown".into() }, None);
+                    let u = settle(
+                        InviteRowState::Failed {
+                            reason: "outcome_unknown".into(),
+                        },
+                        None,
+                    );
                     self.apply(&[u]).map_err(|e| (e, Vec::new()))?;
                     return Ok(Vec::new());
                 }
@@ -583,7 +632,12 @@ impl Run {
             }
             // The service cannot answer "does this user exist?": resending could invite twice.
             Outcome::Refused(code) => {
-                let u = settle(InviteRowState::Failed { reason: format!("lookup_{code}") }, None);
+                let u = settle(
+                    InviteRowState::Failed {
+                        reason: format!("lookup_{code}"),
+                    },
+                    None,
+                );
                 self.apply(&[u]).map_err(|e| (e, Vec::new()))?;
                 Ok(Vec::new())
             }
@@ -595,7 +649,11 @@ impl Run {
     }
 
     /// Sends one row (single) or several (bulk): journal `sending`, request, journal outcomes.
-    async fn send(&self, tasks: Vec<Task>, bulk: bool) -> std::result::Result<Vec<Task>, (InviteError, Vec<Task>)> {
+    async fn send(
+        &self,
+        tasks: Vec<Task>,
+        bulk: bool,
+    ) -> std::result::Result<Vec<Task>, (InviteError, Vec<Task>)> {
         // Rows out of attempts fail here, before anything else is sent for them.
         let max = self.options.max_attempts.max(1);
         let (spent, mut tasks): (Vec<Task>, Vec<Task>) =
@@ -606,7 +664,11 @@ impl Run {
                 .map(|t| RowUpdate {
                     index: t.row.index,
                     state: InviteRowState::Failed {
-                        reason: if t.last_code.is_empty() { "retries_exhausted".into() } else { t.last_code.clone() },
+                        reason: if t.last_code.is_empty() {
+                            "retries_exhausted".into()
+                        } else {
+                            t.last_code.clone()
+                        },
                     },
                     uncertain: false,
                     user_id: None,
@@ -632,31 +694,53 @@ impl Run {
         }
         // Per row: what the service said.
         let outcomes: Vec<Outcome<Option<String>>> = if bulk {
-            let items: Vec<(String, &Invitee)> =
-                tasks.iter().map(|t| (t.row.index.to_string(), &t.row.invitee)).collect();
+            let items: Vec<(String, &Invitee)> = tasks
+                .iter()
+                .map(|t| (t.row.index.to_string(), &t.row.invitee))
+                .collect();
             match self.client.bulk_create(&tok, &items).await {
                 Outcome::Ok(results) => {
-                    let mut by_id: HashMap<String, Outcome<Option<String>>> =
-                        results.into_iter().map(|r| (r.bulk_id, r.outcome)).collect();
+                    let mut by_id: HashMap<String, Outcome<Option<String>>> = results
+                        .into_iter()
+                        .map(|r| (r.bulk_id, r.outcome))
+                        .collect();
                     tasks
                         .iter()
                         .map(|t| {
-                            by_id.remove(&t.row.index.to_string()).unwrap_or(Outcome::Unknown {
-                                code: "missing_in_bulk_response".into(),
-                                after: None,
-                            })
+                            by_id
+                                .remove(&t.row.index.to_string())
+                                .unwrap_or(Outcome::Unknown {
+                                    code: "missing_in_bulk_response".into(),
+                                    after: None,
+                                })
                         })
                         .collect()
                 }
-                Outcome::Refused(code) if code == "payload_too_large" || code == "too_many_operations" || code == "http_413" => {
+                Outcome::Refused(code)
+                    if code == "payload_too_large"
+                        || code == "too_many_operations"
+                        || code == "http_413" =>
+                {
                     let now = self.bulk_max.load(Ordering::SeqCst);
                     self.bulk_max.store((now / 2).max(1), Ordering::SeqCst);
-                    tasks.iter().map(|_| Outcome::Retry { code: code.clone(), after: Some(Duration::ZERO) }).collect()
+                    tasks
+                        .iter()
+                        .map(|_| Outcome::Retry {
+                            code: code.clone(),
+                            after: Some(Duration::ZERO),
+                        })
+                        .collect()
                 }
                 Outcome::Refused(code) => {
                     // The service will not take this bulk: go on with single requests.
                     self.bulk_max.store(1, Ordering::SeqCst);
-                    tasks.iter().map(|_| Outcome::Retry { code: code.clone(), after: Some(Duration::ZERO) }).collect()
+                    tasks
+                        .iter()
+                        .map(|_| Outcome::Retry {
+                            code: code.clone(),
+                            after: Some(Duration::ZERO),
+                        })
+                        .collect()
                 }
                 other => {
                     let o: Outcome<Option<String>> = match other {
@@ -665,7 +749,10 @@ impl Run {
                         Outcome::Unknown { code, after } => Outcome::Unknown { code, after },
                         // A 2xx, a 409 or a refusal of the whole bulk is handled above or
                         // makes no sense for it: treat as unknown and look each row up.
-                        _ => Outcome::Unknown { code: "unexpected_bulk_answer".into(), after: None },
+                        _ => Outcome::Unknown {
+                            code: "unexpected_bulk_answer".into(),
+                            after: None,
+                        },
                     };
                     tasks.iter().map(|_| o.clone()).collect()
                 }
@@ -680,25 +767,39 @@ impl Run {
                 Outcome::Ok(id) => Next::Settle(InviteRowState::Invited, id),
                 Outcome::Exists if t.row.uncertain => {
                     // Maybe our own earlier request: ask who it is before calling it "already there".
-                    Next::Requeue { delay: Duration::ZERO, lookup: true }
+                    Next::Requeue {
+                        delay: Duration::ZERO,
+                        lookup: true,
+                    }
                 }
                 Outcome::Exists => Next::Settle(InviteRowState::AlreadyThere, None),
-                Outcome::Refused(code) => Next::Settle(InviteRowState::Failed { reason: code }, None),
+                Outcome::Refused(code) => {
+                    Next::Settle(InviteRowState::Failed { reason: code }, None)
+                }
                 Outcome::Unauthorized => {
                     saw_401 = true;
                     t.auth_retries += 1;
-                    Next::Requeue { delay: Duration::ZERO, lookup: false }
+                    Next::Requeue {
+                        delay: Duration::ZERO,
+                        lookup: false,
+                    }
                 }
                 Outcome::Retry { code, after } => {
                     let d = self.delay(t.counted_attempts(), after);
                     t.last_code = code;
-                    Next::Requeue { delay: d, lookup: false }
+                    Next::Requeue {
+                        delay: d,
+                        lookup: false,
+                    }
                 }
                 Outcome::Unknown { code, after } => {
                     t.row.uncertain = true;
                     let d = self.delay(t.counted_attempts(), after);
                     t.last_code = code;
-                    Next::Requeue { delay: d, lookup: true }
+                    Next::Requeue {
+                        delay: d,
+                        lookup: true,
+                    }
                 }
             };
             nexts.push(next);
@@ -746,22 +847,35 @@ impl Run {
     async fn settle_cancelled(&self) -> Result<()> {
         let tasks: Vec<Task> = self.queue().tasks.drain(..).collect();
         for t in tasks {
-            let mut state = InviteRowState::Skipped { reason: "cancelled".into() };
+            let mut state = InviteRowState::Skipped {
+                reason: "cancelled".into(),
+            };
             let mut user_id = None;
             if t.row.uncertain {
-                state = InviteRowState::Skipped { reason: "cancelled_unverified".into() };
+                state = InviteRowState::Skipped {
+                    reason: "cancelled_unverified".into(),
+                };
                 if let Ok((tok, _)) = self.token().await {
                     match self.client.find_user(&tok, &t.row.invitee.email).await {
                         Outcome::Ok(Some(found)) => {
                             state = classify(&found, t.row.first_sent_ms);
                             user_id = Some(found.id);
                         }
-                        Outcome::Ok(None) => state = InviteRowState::Skipped { reason: "cancelled".into() },
+                        Outcome::Ok(None) => {
+                            state = InviteRowState::Skipped {
+                                reason: "cancelled".into(),
+                            }
+                        }
                         _ => {}
                     }
                 }
             }
-            self.apply(&[RowUpdate { index: t.row.index, state, uncertain: t.row.uncertain, user_id }])?;
+            self.apply(&[RowUpdate {
+                index: t.row.index,
+                state,
+                uncertain: t.row.uncertain,
+                user_id,
+            }])?;
         }
         Ok(())
     }
@@ -773,13 +887,29 @@ mod tests {
 
     #[test]
     fn a_found_user_is_ours_only_if_invited_after_our_first_send() {
-        let u = |at: Option<i64>| FoundUser { id: "u".into(), invitation_status: None, invited_at_ms: at };
+        let u = |at: Option<i64>| FoundUser {
+            id: "u".into(),
+            invitation_status: None,
+            invited_at_ms: at,
+        };
         let first = Some(1_700_000_000_500);
         // The service stamps whole seconds: 0.5 s "before" our send is still ours.
-        assert_eq!(classify(&u(Some(1_700_000_000_000)), first), InviteRowState::Invited);
-        assert_eq!(classify(&u(Some(1_700_000_100_000)), first), InviteRowState::Invited);
-        assert_eq!(classify(&u(Some(1_600_000_000_000)), first), InviteRowState::AlreadyThere);
+        assert_eq!(
+            classify(&u(Some(1_700_000_000_000)), first),
+            InviteRowState::Invited
+        );
+        assert_eq!(
+            classify(&u(Some(1_700_000_100_000)), first),
+            InviteRowState::Invited
+        );
+        assert_eq!(
+            classify(&u(Some(1_600_000_000_000)), first),
+            InviteRowState::AlreadyThere
+        );
         assert_eq!(classify(&u(None), first), InviteRowState::AlreadyThere);
-        assert_eq!(classify(&u(Some(1_700_000_000_000)), None), InviteRowState::AlreadyThere);
+        assert_eq!(
+            classify(&u(Some(1_700_000_000_000)), None),
+            InviteRowState::AlreadyThere
+        );
     }
 }

@@ -34,13 +34,22 @@ fn result_words(state: &InviteRowState) -> (&'static str, &str) {
 /// Writes rows as CSV to `out` (BOM first).
 pub fn write_results<W: Write>(rows: &[InviteRowResult], out: W) -> Result<()> {
     let mut out = out;
-    out.write_all(b"\xEF\xBB\xBF").map_err(InviteError::Export)?;
+    out.write_all(b"\xEF\xBB\xBF")
+        .map_err(InviteError::Export)?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     let io = |e: csv::Error| InviteError::Export(std::io::Error::other(e.to_string()));
     w.write_record([
-        "Email", "First Name", "Last Name", "Teams", "Role", "Workspace", "Result", "Reason", "Attempts",
+        "Email",
+        "First Name",
+        "Last Name",
+        "Teams",
+        "Role",
+        "Workspace",
+        "Result",
+        "Reason",
+        "Attempts",
     ])
     .map_err(io)?;
     for r in rows {
@@ -100,7 +109,9 @@ mod tests {
                 teams: vec!["Sales".into(), "@ops".into()],
                 ..Invitee::default()
             },
-            state: InviteRowState::Failed { reason: "seat_limit_reached".into() },
+            state: InviteRowState::Failed {
+                reason: "seat_limit_reached".into(),
+            },
             attempts: 1,
             user_id: None,
         }];
@@ -109,10 +120,20 @@ mod tests {
         assert!(buf.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(buf[3..].to_vec()).unwrap_or_default();
         let mut lines = text.split("\r\n");
-        assert!(lines.next().is_some_and(|h| h.starts_with("Email,First Name")));
+        assert!(
+            lines
+                .next()
+                .is_some_and(|h| h.starts_with("Email,First Name"))
+        );
         let line = lines.next().unwrap_or_default();
-        assert!(line.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{line}");
-        assert!(line.contains(",林,Sales; @ops,User,,failed,seat_limit_reached,1"), "{line}");
+        assert!(
+            line.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+            "{line}"
+        );
+        assert!(
+            line.contains(",林,Sales; @ops,User,,failed,seat_limit_reached,1"),
+            "{line}"
+        );
         Ok(())
     }
 }

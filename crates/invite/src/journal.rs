@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{InviteError, Result};
 use crate::model::{
-    InviteJobInfo, InviteJobStatus, InviteJobSummary, InviteOptions, InviteReasonCount,
-    InviteRole, InviteRowResult, InviteRowState, Invitee,
+    InviteJobInfo, InviteJobStatus, InviteJobSummary, InviteOptions, InviteReasonCount, InviteRole,
+    InviteRowResult, InviteRowState, Invitee,
 };
 
 const SCHEMA: &str = "
@@ -136,8 +136,8 @@ impl Journal {
         invitees: &[Invitee],
     ) -> Result<String> {
         let id = new_job_id();
-        let opts = serde_json::to_string(options)
-            .map_err(|e| InviteError::Protocol(e.to_string()))?;
+        let opts =
+            serde_json::to_string(options).map_err(|e| InviteError::Protocol(e.to_string()))?;
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         tx.execute(
@@ -153,9 +153,13 @@ impl Journal {
             for (i, p) in invitees.iter().enumerate() {
                 let email = p.email.trim();
                 let state = if email.is_empty() {
-                    InviteRowState::Skipped { reason: "missing_email".into() }
+                    InviteRowState::Skipped {
+                        reason: "missing_email".into(),
+                    }
                 } else if !seen.insert(email.to_lowercase()) {
-                    InviteRowState::Skipped { reason: "duplicate_in_job".into() }
+                    InviteRowState::Skipped {
+                        reason: "duplicate_in_job".into(),
+                    }
                 } else {
                     InviteRowState::Pending
                 };
@@ -233,10 +237,12 @@ impl Journal {
     }
 
     pub fn set_options(&self, job_id: &str, options: &InviteOptions) -> Result<()> {
-        let opts = serde_json::to_string(options)
-            .map_err(|e| InviteError::Protocol(e.to_string()))?;
-        self.lock()
-            .execute("UPDATE jobs SET options = ?2 WHERE id = ?1", params![job_id, opts])?;
+        let opts =
+            serde_json::to_string(options).map_err(|e| InviteError::Protocol(e.to_string()))?;
+        self.lock().execute(
+            "UPDATE jobs SET options = ?2 WHERE id = ?1",
+            params![job_id, opts],
+        )?;
         Ok(())
     }
 
@@ -253,8 +259,9 @@ impl Journal {
         let role: String = row.get(6)?;
         let state: String = row.get(8)?;
         let reason: Option<String> = row.get(9)?;
-        let state = InviteRowState::from_parts(&state, reason)
-            .unwrap_or(InviteRowState::Failed { reason: "journal_unreadable".into() });
+        let state = InviteRowState::from_parts(&state, reason).unwrap_or(InviteRowState::Failed {
+            reason: "journal_unreadable".into(),
+        });
         Ok((
             InviteRowResult {
                 index: row.get::<_, i64>(1)? as u32,
@@ -437,12 +444,20 @@ mod tests {
     fn people(emails: &[&str]) -> Vec<Invitee> {
         emails
             .iter()
-            .map(|e| Invitee { email: (*e).into(), ..Invitee::default() })
+            .map(|e| Invitee {
+                email: (*e).into(),
+                ..Invitee::default()
+            })
             .collect()
     }
 
     fn up(index: u32, state: InviteRowState) -> RowUpdate {
-        RowUpdate { index, state, uncertain: false, user_id: None }
+        RowUpdate {
+            index,
+            state,
+            uncertain: false,
+            user_id: None,
+        }
     }
 
     #[test]
@@ -457,7 +472,13 @@ mod tests {
         assert!(transition_allowed(&S::Pending, &S::Invited));
         assert!(transition_allowed(&S::Pending, &skipped));
         assert!(transition_allowed(&S::Invited, &S::Revoked));
-        for terminal in [S::Invited, S::AlreadyThere, failed.clone(), skipped.clone(), S::Revoked] {
+        for terminal in [
+            S::Invited,
+            S::AlreadyThere,
+            failed.clone(),
+            skipped.clone(),
+            S::Revoked,
+        ] {
             assert!(!transition_allowed(&terminal, &S::Sending), "{terminal:?}");
             assert!(!transition_allowed(&terminal, &S::Pending), "{terminal:?}");
         }
@@ -480,7 +501,13 @@ mod tests {
                 &people(&["a@x.io", "B@x.io", "b@X.io", " "]),
             )?;
             j.mark_sending(&id, &[0, 1], 1000)?;
-            j.apply(&id, &[RowUpdate { user_id: Some("u1".into()), ..up(0, S::Invited) }])?;
+            j.apply(
+                &id,
+                &[RowUpdate {
+                    user_id: Some("u1".into()),
+                    ..up(0, S::Invited)
+                }],
+            )?;
             id
         };
         let j = Journal::open(&path)?;
@@ -489,8 +516,18 @@ mod tests {
         assert_eq!(rows[0].state, S::Invited);
         assert_eq!(rows[0].user_id.as_deref(), Some("u1"));
         assert_eq!(rows[1].state, S::Sending);
-        assert_eq!(rows[2].state, S::Skipped { reason: "duplicate_in_job".into() });
-        assert_eq!(rows[3].state, S::Skipped { reason: "missing_email".into() });
+        assert_eq!(
+            rows[2].state,
+            S::Skipped {
+                reason: "duplicate_in_job".into()
+            }
+        );
+        assert_eq!(
+            rows[3].state,
+            S::Skipped {
+                reason: "missing_email".into()
+            }
+        );
         assert_eq!(j.unfinished_jobs()?.len(), 1);
         // The process died while row 1 was on its way: it comes back pending and uncertain.
         assert_eq!(j.recover(&id)?, 1);
@@ -507,18 +544,27 @@ mod tests {
         j.set_status(&id, InviteJobStatus::Completed)?;
         assert!(j.unfinished_jobs()?.is_empty());
         assert_eq!(
-            j.find_job("http://127.0.0.1:1", "file.csv#1")?.map(|x| x.status),
+            j.find_job("http://127.0.0.1:1", "file.csv#1")?
+                .map(|x| x.status),
             Some(InviteJobStatus::Completed)
         );
         let s = j.summary(&id)?;
-        assert_eq!((s.total, s.invited, s.already_there, s.skipped, s.unfinished), (4, 1, 1, 2, 0));
+        assert_eq!(
+            (s.total, s.invited, s.already_there, s.skipped, s.unfinished),
+            (4, 1, 1, 2, 0)
+        );
         Ok(())
     }
 
     #[test]
     fn forbidden_moves_are_refused_and_change_nothing() -> Result<()> {
         let j = Journal::in_memory()?;
-        let id = j.create_job("t", "s", &InviteOptions::default(), &people(&["a@x.io", "b@x.io"]))?;
+        let id = j.create_job(
+            "t",
+            "s",
+            &InviteOptions::default(),
+            &people(&["a@x.io", "b@x.io"]),
+        )?;
         j.mark_sending(&id, &[0], 1)?;
         j.apply(&id, &[up(0, S::Invited)])?;
         assert!(j.mark_sending(&id, &[1, 0], 2).is_err());

@@ -310,7 +310,10 @@ mod tests {
     fn rates_parse_or_refuse() {
         let r = InviteRate::parse("50/1").ok();
         assert_eq!(r.map(|r| r.per_second()), Some(50.0));
-        assert_eq!(InviteRate::parse("600/60").ok().map(|r| r.per_second()), Some(10.0));
+        assert_eq!(
+            InviteRate::parse("600/60").ok().map(|r| r.per_second()),
+            Some(10.0)
+        );
         assert_eq!(InviteRate::parse(" 20 ").ok().map(|r| r.count), Some(20));
         for bad in ["", "0/1", "5/0", "x/1", "5/-1", "5/inf"] {
             assert!(InviteRate::parse(bad).is_err(), "{bad}");
@@ -324,14 +327,19 @@ mod tests {
             InviteRowState::Sending,
             InviteRowState::Invited,
             InviteRowState::AlreadyThere,
-            InviteRowState::Failed { reason: "seat_limit_reached".into() },
-            InviteRowState::Skipped { reason: "duplicate_in_job".into() },
+            InviteRowState::Failed {
+                reason: "seat_limit_reached".into(),
+            },
+            InviteRowState::Skipped {
+                reason: "duplicate_in_job".into(),
+            },
             InviteRowState::Revoked,
         ] {
             let back = InviteRowState::from_parts(s.kind(), s.reason().map(str::to_owned));
             assert_eq!(back.as_ref(), Some(&s));
         }
-        let json = serde_json::to_string(&InviteRowState::Failed { reason: "x".into() }).unwrap_or_default();
+        let json = serde_json::to_string(&InviteRowState::Failed { reason: "x".into() })
+            .unwrap_or_default();
         assert_eq!(json, r#"{"kind":"failed","reason":"x"}"#);
     }
 }

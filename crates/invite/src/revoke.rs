@@ -19,7 +19,10 @@ pub async fn revoke_pending(
     tokens: Arc<dyn TokenProvider>,
 ) -> Result<InviteRevokeSummary> {
     let job = journal.job(job_id)?;
-    let client = ScimClient::new(&job.target, Duration::from_millis(job.options.request_timeout_ms.max(1)))?;
+    let client = ScimClient::new(
+        &job.target,
+        Duration::from_millis(job.options.request_timeout_ms.max(1)),
+    )?;
     let cache = TokenCache::new();
     let mut summary = InviteRevokeSummary::default();
     for row in journal.rows(job_id)? {
@@ -45,7 +48,10 @@ pub async fn revoke_pending(
                     continue;
                 }
                 Outcome::Retry { after, .. } | Outcome::Unknown { after, .. } => {
-                    tokio::time::sleep(after.unwrap_or(Duration::from_millis(200 * u64::from(attempt)))).await;
+                    tokio::time::sleep(
+                        after.unwrap_or(Duration::from_millis(200 * u64::from(attempt))),
+                    )
+                    .await;
                     continue;
                 }
                 Outcome::Refused(_) | Outcome::Exists => break None,
@@ -67,7 +73,10 @@ pub async fn revoke_pending(
                     let _ = cache.rejected(tokens.as_ref(), generation).await?;
                 }
                 Outcome::Retry { after, .. } | Outcome::Unknown { after, .. } => {
-                    tokio::time::sleep(after.unwrap_or(Duration::from_millis(200 * u64::from(attempt)))).await;
+                    tokio::time::sleep(
+                        after.unwrap_or(Duration::from_millis(200 * u64::from(attempt))),
+                    )
+                    .await;
                 }
                 Outcome::Refused(_) | Outcome::Exists => break None,
             }
@@ -75,7 +84,12 @@ pub async fn revoke_pending(
         match done {
             Some(true) => journal.apply(
                 job_id,
-                &[RowUpdate { index: row.index, state: InviteRowState::Revoked, uncertain: false, user_id: None }],
+                &[RowUpdate {
+                    index: row.index,
+                    state: InviteRowState::Revoked,
+                    uncertain: false,
+                    user_id: None,
+                }],
             )?,
             Some(false) => {}
             None => summary.failed += 1,

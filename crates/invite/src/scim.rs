@@ -27,9 +27,15 @@ pub enum Outcome<T> {
     /// 401: the token was rejected.
     Unauthorized,
     /// The request certainly did not change anything (429, 408, connection refused): retry.
-    Retry { code: String, after: Option<Duration> },
+    Retry {
+        code: String,
+        after: Option<Duration>,
+    },
     /// The request may have been carried out (5xx, timeout, dropped connection): ask before resending.
-    Unknown { code: String, after: Option<Duration> },
+    Unknown {
+        code: String,
+        after: Option<Duration>,
+    },
 }
 
 /// What ServiceProviderConfig says about bulk.
@@ -65,7 +71,9 @@ pub struct ScimClient {
 
 impl std::fmt::Debug for ScimClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScimClient").field("base", &self.base).finish()
+        f.debug_struct("ScimClient")
+            .field("base", &self.base)
+            .finish()
     }
 }
 
@@ -157,18 +165,27 @@ fn classify_error(status: u16, body: &Value, retry_after: Option<Duration>) -> O
         .unwrap_or_else(|| format!("http_{status}"));
     match status {
         401 => Outcome::Unauthorized,
-        408 | 429 => Outcome::Retry { code, after: retry_after },
+        408 | 429 => Outcome::Retry {
+            code,
+            after: retry_after,
+        },
         409 if body.get("scimType").and_then(Value::as_str) == Some("uniqueness") => {
             Outcome::Exists
         }
-        500..=599 => Outcome::Unknown { code, after: retry_after },
+        500..=599 => Outcome::Unknown {
+            code,
+            after: retry_after,
+        },
         _ => Outcome::Refused(code),
     }
 }
 
 fn recast<T>(o: Outcome<()>) -> Outcome<T> {
     match o {
-        Outcome::Ok(()) => Outcome::Unknown { code: "internal".into(), after: None },
+        Outcome::Ok(()) => Outcome::Unknown {
+            code: "internal".into(),
+            after: None,
+        },
         Outcome::Exists => Outcome::Exists,
         Outcome::Refused(c) => Outcome::Refused(c),
         Outcome::Unauthorized => Outcome::Unauthorized,
@@ -180,11 +197,20 @@ fn recast<T>(o: Outcome<()>) -> Outcome<T> {
 fn network<T>(e: &reqwest::Error) -> Outcome<T> {
     if e.is_connect() {
         // The connection was never made, so the request was never sent.
-        Outcome::Retry { code: "connect_failed".into(), after: None }
+        Outcome::Retry {
+            code: "connect_failed".into(),
+            after: None,
+        }
     } else if e.is_timeout() {
-        Outcome::Unknown { code: "timeout".into(), after: None }
+        Outcome::Unknown {
+            code: "timeout".into(),
+            after: None,
+        }
     } else {
-        Outcome::Unknown { code: "connection_lost".into(), after: None }
+        Outcome::Unknown {
+            code: "connection_lost".into(),
+            after: None,
+        }
     }
 }
 
@@ -208,7 +234,10 @@ impl ScimClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|_| InviteError::Network)?;
-        Ok(Self { http, base: scim_base(base)? })
+        Ok(Self {
+            http,
+            base: scim_base(base)?,
+        })
     }
 
     pub fn base(&self) -> &str {
@@ -222,7 +251,10 @@ impl ScimClient {
             .header(header::ACCEPT, SCIM_JSON)
     }
 
-    async fn send(&self, rb: reqwest::RequestBuilder) -> std::result::Result<Response, Outcome<()>> {
+    async fn send(
+        &self,
+        rb: reqwest::RequestBuilder,
+    ) -> std::result::Result<Response, Outcome<()>> {
         match rb.send().await {
             Ok(r) => Ok(r),
             Err(e) => Err(network(&e)),
@@ -231,8 +263,15 @@ impl ScimClient {
 
     /// Bulk support from `/ServiceProviderConfig` (404 or no bulk section: no bulk).
     pub async fn bulk_support(&self, token: &Secret) -> Outcome<BulkSupport> {
-        let none = BulkSupport { supported: false, max_operations: 0, max_payload_bytes: 0 };
-        let r = match self.send(self.req(reqwest::Method::GET, "/ServiceProviderConfig", token)).await {
+        let none = BulkSupport {
+            supported: false,
+            max_operations: 0,
+            max_payload_bytes: 0,
+        };
+        let r = match self
+            .send(self.req(reqwest::Method::GET, "/ServiceProviderConfig", token))
+            .await
+        {
             Ok(r) => r,
             Err(o) => return recast(o),
         };
@@ -243,12 +282,18 @@ impl ScimClient {
             return error_of(r).await;
         }
         let Ok(v) = r.json::<Value>().await else {
-            return Outcome::Unknown { code: "bad_response".into(), after: None };
+            return Outcome::Unknown {
+                code: "bad_response".into(),
+                after: None,
+            };
         };
         let b = &v["bulk"];
         Outcome::Ok(BulkSupport {
             supported: b["supported"].as_bool().unwrap_or(false),
-            max_operations: b["maxOperations"].as_u64().unwrap_or(0).min(u64::from(u32::MAX)) as u32,
+            max_operations: b["maxOperations"]
+                .as_u64()
+                .unwrap_or(0)
+                .min(u64::from(u32::MAX)) as u32,
             max_payload_bytes: b["maxPayloadSize"].as_u64().unwrap_or(0),
         })
     }
@@ -288,12 +333,19 @@ impl ScimClient {
             return error_of(r).await;
         }
         let Ok(v) = r.json::<Value>().await else {
-            return Outcome::Retry { code: "bad_response".into(), after: None };
+            return Outcome::Retry {
+                code: "bad_response".into(),
+                after: None,
+            };
         };
         let hit = v["Resources"].as_array().and_then(|items| {
             items
                 .iter()
-                .find(|u| u["userName"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(email)))
+                .find(|u| {
+                    u["userName"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(email))
+                })
                 .and_then(found)
         });
         Outcome::Ok(hit)
@@ -301,7 +353,10 @@ impl ScimClient {
 
     /// `GET /Users/{id}`; `Ok(None)` when it is gone.
     pub async fn get_user(&self, token: &Secret, id: &str) -> Outcome<Option<FoundUser>> {
-        let r = match self.send(self.req(reqwest::Method::GET, &format!("/Users/{id}"), token)).await {
+        let r = match self
+            .send(self.req(reqwest::Method::GET, &format!("/Users/{id}"), token))
+            .await
+        {
             Ok(r) => r,
             Err(o) => return recast(o),
         };
@@ -313,13 +368,19 @@ impl ScimClient {
         }
         match r.json::<Value>().await {
             Ok(v) => Outcome::Ok(found(&v)),
-            Err(_) => Outcome::Retry { code: "bad_response".into(), after: None },
+            Err(_) => Outcome::Retry {
+                code: "bad_response".into(),
+                after: None,
+            },
         }
     }
 
     /// `DELETE /Users/{id}`; `Ok(false)` when it was already gone.
     pub async fn delete_user(&self, token: &Secret, id: &str) -> Outcome<bool> {
-        let r = match self.send(self.req(reqwest::Method::DELETE, &format!("/Users/{id}"), token)).await {
+        let r = match self
+            .send(self.req(reqwest::Method::DELETE, &format!("/Users/{id}"), token))
+            .await
+        {
             Ok(r) => r,
             Err(o) => return recast(o),
         };
@@ -333,7 +394,11 @@ impl ScimClient {
     }
 
     /// One bulk request of user creations; `items` are (bulkId, invitee).
-    pub async fn bulk_create(&self, token: &Secret, items: &[(String, &Invitee)]) -> Outcome<Vec<BulkResult>> {
+    pub async fn bulk_create(
+        &self,
+        token: &Secret,
+        items: &[(String, &Invitee)],
+    ) -> Outcome<Vec<BulkResult>> {
         let ops: Vec<Value> = items
             .iter()
             .map(|(id, p)| json!({ "method": "POST", "bulkId": id, "path": "/Users", "data": user_body(p) }))
@@ -352,10 +417,16 @@ impl ScimClient {
         }
         let Ok(v) = r.json::<Value>().await else {
             // The operations ran (2xx) but we cannot tell which succeeded.
-            return Outcome::Unknown { code: "bad_response".into(), after: None };
+            return Outcome::Unknown {
+                code: "bad_response".into(),
+                after: None,
+            };
         };
         let Some(ops) = v["Operations"].as_array() else {
-            return Outcome::Unknown { code: "bad_response".into(), after: None };
+            return Outcome::Unknown {
+                code: "bad_response".into(),
+                after: None,
+            };
         };
         let results = ops
             .iter()
@@ -390,9 +461,20 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(scim_base("http://127.0.0.1:9/").ok().as_deref(), Some("http://127.0.0.1:9/scim/v2"));
-        assert_eq!(scim_base("https://x.io/scim/v2/").ok().as_deref(), Some("https://x.io/scim/v2"));
-        for bad in ["ftp://x.io", "http://u:p@x.io/scim", "x.io", "http://x.io/scim?token=1"] {
+        assert_eq!(
+            scim_base("http://127.0.0.1:9/").ok().as_deref(),
+            Some("http://127.0.0.1:9/scim/v2")
+        );
+        assert_eq!(
+            scim_base("https://x.io/scim/v2/").ok().as_deref(),
+            Some("https://x.io/scim/v2")
+        );
+        for bad in [
+            "ftp://x.io",
+            "http://u:p@x.io/scim",
+            "x.io",
+            "http://x.io/scim?token=1",
+        ] {
             assert!(scim_base(bad).is_err(), "{bad}");
         }
     }
@@ -405,13 +487,22 @@ mod tests {
             classify_error(403, &json!({ "code": "seat_limit_reached" }), None),
             Outcome::Refused("seat_limit_reached".into())
         );
-        assert_eq!(classify_error(401, &Value::Null, None), Outcome::Unauthorized);
+        assert_eq!(
+            classify_error(401, &Value::Null, None),
+            Outcome::Unauthorized
+        );
         let wait = Some(Duration::from_secs(2));
         assert_eq!(
             classify_error(429, &Value::Null, wait),
-            Outcome::Retry { code: "http_429".into(), after: wait }
+            Outcome::Retry {
+                code: "http_429".into(),
+                after: wait
+            }
         );
-        assert!(matches!(classify_error(503, &Value::Null, None), Outcome::Unknown { .. }));
+        assert!(matches!(
+            classify_error(503, &Value::Null, None),
+            Outcome::Unknown { .. }
+        ));
         assert_eq!(
             classify_error(409, &json!({ "code": "user_protected" }), None),
             Outcome::Refused("user_protected".into())
@@ -434,7 +525,10 @@ mod tests {
         assert_eq!(b[EXT_URN]["role"], "Admin");
         assert_eq!(b[EXT_URN]["teams"][0], "Sales");
         assert_eq!(b[EXT_URN]["workspace"], "EMEA");
-        let bare = user_body(&Invitee { email: "b@x.io".into(), ..Invitee::default() });
+        let bare = user_body(&Invitee {
+            email: "b@x.io".into(),
+            ..Invitee::default()
+        });
         assert!(bare.get("name").is_none());
         assert!(bare[EXT_URN].get("teams").is_none());
         assert_eq!(filter_literal("a\"b"), "\"a\\\"b\"");

@@ -13,9 +13,22 @@ use sia_invite::{InviteJobStatus, Journal, scim::scim_base};
 const COUNT: u32 = 2_000;
 const KILLS: u32 = 20;
 
-fn worker(journal: &std::path::Path, to: &str, token: &str, extra: &[&str], stderr: std::fs::File) -> std::process::Child {
+fn worker(
+    journal: &std::path::Path,
+    to: &str,
+    token: &str,
+    extra: &[&str],
+    stderr: std::fs::File,
+) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_sia-invite-worker"))
-        .args(["--journal", &journal.display().to_string(), "--to", to, "--count", &COUNT.to_string()])
+        .args([
+            "--journal",
+            &journal.display().to_string(),
+            "--to",
+            to,
+            "--count",
+            &COUNT.to_string(),
+        ])
         .args(extra)
         .env("SIA_TOKEN", token)
         .stdout(Stdio::null())
@@ -38,42 +51,82 @@ async fn killed_twenty_times_everyone_is_invited_exactly_once() {
         // The client rate (burst 20, 100/s) keeps the job from finishing before the last kill.
         let bulk = if round % 2 == 0 { "1" } else { "20" };
         let log = std::fs::File::create(dir.path().join(format!("round{round}.err"))).expect("log");
-        let mut child = worker(&journal, &to, &token, &["--bulk", bulk, "--concurrency", "6", "--rate", "20/0.2"], log);
+        let mut child = worker(
+            &journal,
+            &to,
+            &token,
+            &["--bulk", bulk, "--concurrency", "6", "--rate", "20/0.2"],
+            log,
+        );
         let delay = rng.random_range(40..450u64);
         tokio::time::sleep(Duration::from_millis(delay)).await;
         let early = child.try_wait().expect("wait");
-        let err = std::fs::read_to_string(dir.path().join(format!("round{round}.err"))).unwrap_or_default();
-        assert!(early.is_none(), "round {round}: the worker ended before it was killed ({early:?}): {err}");
+        let err = std::fs::read_to_string(dir.path().join(format!("round{round}.err")))
+            .unwrap_or_default();
+        assert!(
+            early.is_none(),
+            "round {round}: the worker ended before it was killed ({early:?}): {err}"
+        );
         child.kill().expect("SIGKILL");
         let _ = tokio::task::spawn_blocking(move || child.wait()).await;
         progress.push(support::invited(&sb).len());
     }
     // At least some kills landed mid-job with work done, and the job was not done before the last.
     assert!(progress.last().copied().unwrap_or(0) > 0, "{progress:?}");
-    assert!(progress.last().copied().unwrap_or(0) < COUNT as usize, "{progress:?}");
+    assert!(
+        progress.last().copied().unwrap_or(0) < COUNT as usize,
+        "{progress:?}"
+    );
 
     let log = std::fs::File::create(dir.path().join("final.err")).expect("log");
-    let mut last = worker(&journal, &to, &token, &["--bulk", "50", "--concurrency", "8"], log);
-    let status = tokio::task::spawn_blocking(move || last.wait()).await.expect("join").expect("wait");
+    let mut last = worker(
+        &journal,
+        &to,
+        &token,
+        &["--bulk", "50", "--concurrency", "8"],
+        log,
+    );
+    let status = tokio::task::spawn_blocking(move || last.wait())
+        .await
+        .expect("join")
+        .expect("wait");
     let err = std::fs::read_to_string(dir.path().join("final.err")).unwrap_or_default();
     assert!(status.success(), "final run failed: {err}");
 
     let outbox = support::invited(&sb);
     let unique: HashSet<&String> = outbox.iter().collect();
-    assert_eq!(outbox.len(), COUNT as usize, "every address invited once, no more");
+    assert_eq!(
+        outbox.len(),
+        COUNT as usize,
+        "every address invited once, no more"
+    );
     assert_eq!(unique.len(), COUNT as usize);
     for i in 0..COUNT {
-        assert!(unique.contains(&format!("crash{i:05}@example.com")), "{i} missing");
+        assert!(
+            unique.contains(&format!("crash{i:05}@example.com")),
+            "{i} missing"
+        );
     }
 
     let j = Journal::open(&journal).expect("journal");
     let base = scim_base(&to).expect("base");
-    let job = j.find_job(&base, &format!("generated:{COUNT}")).expect("read").expect("job");
-    assert_eq!(j.jobs().expect("jobs").len(), 1, "restarts resumed the one job");
+    let job = j
+        .find_job(&base, &format!("generated:{COUNT}"))
+        .expect("read")
+        .expect("job");
+    assert_eq!(
+        j.jobs().expect("jobs").len(),
+        1,
+        "restarts resumed the one job"
+    );
     assert_eq!(job.status, InviteJobStatus::Completed);
     let s = j.summary(&job.job_id).expect("summary");
     // All invited by this job: even rows whose answer was lost to a kill are recognised as ours.
-    assert_eq!((s.total, s.invited, s.already_there, s.failed, s.unfinished), (COUNT, COUNT, 0, 0, 0), "{s:?}");
+    assert_eq!(
+        (s.total, s.invited, s.already_there, s.failed, s.unfinished),
+        (COUNT, COUNT, 0, 0, 0),
+        "{s:?}"
+    );
     // Kills landed mid-request: restarts asked the service before resending those rows.
     let lookups = sb
         .log()

@@ -66,9 +66,18 @@ async fn expiring_tokens(auth: Arc<Authority>, req: Request, next: Next) -> Resp
 }
 
 /// The service acts, then the answer is lost (the worst case for idempotency).
-async fn lost_answers(state: (Arc<Authority>, Arc<Mutex<StdRng>>), req: Request, next: Next) -> Response {
+async fn lost_answers(
+    state: (Arc<Authority>, Arc<Mutex<StdRng>>),
+    req: Request,
+    next: Next,
+) -> Response {
     let write = req.method() == "POST";
-    let lose = write && state.1.lock().map(|mut r| r.random_bool(0.05)).unwrap_or(false);
+    let lose = write
+        && state
+            .1
+            .lock()
+            .map(|mut r| r.random_bool(0.05))
+            .unwrap_or(false);
     let resp = next.run(req).await;
     if lose {
         state.0.lost.fetch_add(1, Ordering::SeqCst);
@@ -112,7 +121,10 @@ async fn every_invite_completes_once_through_faults_and_token_expiry() {
     let mut config = ActionsConfig::default();
     config.tokens = (0..2000).map(|i| format!("tok-{i}")).collect();
     config.seat_limit = 3000;
-    config.rate_limit = RateLimit { requests: 1_000_000, window: Duration::from_secs(60) };
+    config.rate_limit = RateLimit {
+        requests: 1_000_000,
+        window: Duration::from_secs(60),
+    };
     let service = ActionsService::new(config).expect("service");
     service.activate(&[support::ADMIN]).expect("activate");
     let rng = Arc::new(Mutex::new(StdRng::seed_from_u64(7)));
@@ -163,7 +175,11 @@ async fn every_invite_completes_once_through_faults_and_token_expiry() {
     faults.clear();
 
     for s in &summaries {
-        assert_eq!((s.total, s.invited, s.already_there, s.failed, s.unfinished), (1000, 1000, 0, 0, 0), "{s:?}");
+        assert_eq!(
+            (s.total, s.invited, s.already_there, s.failed, s.unfinished),
+            (1000, 1000, 0, 0, 0),
+            "{s:?}"
+        );
     }
     let outbox: Vec<String> = service
         .outbox()
@@ -176,13 +192,37 @@ async fn every_invite_completes_once_through_faults_and_token_expiry() {
     assert_eq!(unique.len(), 2000);
 
     // The faults really happened: about one SCIM request in five, and the token did expire.
-    let scim: Vec<_> = sb.log().for_service("actions").into_iter().filter(|e| e.path.starts_with("/scim/v2")).collect();
-    let injected = scim.iter().filter(|e| !matches!(e.outcome, sia_sandbox::Outcome::Answered)).count();
+    let scim: Vec<_> = sb
+        .log()
+        .for_service("actions")
+        .into_iter()
+        .filter(|e| e.path.starts_with("/scim/v2"))
+        .collect();
+    let injected = scim
+        .iter()
+        .filter(|e| !matches!(e.outcome, sia_sandbox::Outcome::Answered))
+        .count();
     let share = injected as f64 / scim.len() as f64;
-    assert!((0.12..0.28).contains(&share), "{injected} of {} injected", scim.len());
-    assert!(scim.iter().any(|e| e.path == "/scim/v2/Bulk"), "the bulk job used SCIM Bulk");
-    assert!(auth.refreshes.load(Ordering::SeqCst) >= 3, "token refreshed mid-job");
-    assert!(auth.rejected.load(Ordering::SeqCst) >= 3, "expired tokens were rejected");
-    assert!(auth.lost.load(Ordering::SeqCst) >= 5, "some answers were lost after the service acted");
+    assert!(
+        (0.12..0.28).contains(&share),
+        "{injected} of {} injected",
+        scim.len()
+    );
+    assert!(
+        scim.iter().any(|e| e.path == "/scim/v2/Bulk"),
+        "the bulk job used SCIM Bulk"
+    );
+    assert!(
+        auth.refreshes.load(Ordering::SeqCst) >= 3,
+        "token refreshed mid-job"
+    );
+    assert!(
+        auth.rejected.load(Ordering::SeqCst) >= 3,
+        "expired tokens were rejected"
+    );
+    assert!(
+        auth.lost.load(Ordering::SeqCst) >= 5,
+        "some answers were lost after the service acted"
+    );
     sb.shutdown().await;
 }

@@ -20,7 +20,14 @@ struct Args {
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { journal: String::new(), to: String::new(), count: 0, bulk: 1, concurrency: 4, rate: None };
+    let mut a = Args {
+        journal: String::new(),
+        to: String::new(),
+        count: 0,
+        bulk: 1,
+        concurrency: 4,
+        rate: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let v = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -55,7 +62,8 @@ pub fn invitees(count: u32) -> Vec<Invitee> {
 async fn run(a: Args) -> Result<bool, String> {
     let token = std::env::var("SIA_TOKEN").map_err(|_| "SIA_TOKEN is not set".to_owned())?;
     let tokens = Arc::new(StaticToken::new(Secret::new(token)));
-    let journal = Arc::new(Journal::open(std::path::Path::new(&a.journal)).map_err(|e| e.to_string())?);
+    let journal =
+        Arc::new(Journal::open(std::path::Path::new(&a.journal)).map_err(|e| e.to_string())?);
     let base = scim_base(&a.to).map_err(|e| e.to_string())?;
     let source = format!("generated:{}", a.count);
     let options = InviteOptions {
@@ -68,14 +76,29 @@ async fn run(a: Args) -> Result<bool, String> {
         backoff_max_ms: 500,
         request_timeout_ms: 5_000,
     };
-    let engine = match journal.find_job(&base, &source).map_err(|e| e.to_string())? {
+    let engine = match journal
+        .find_job(&base, &source)
+        .map_err(|e| e.to_string())?
+    {
         Some(job) if job.status == InviteJobStatus::Completed => return Ok(true),
-        Some(job) => Engine::resume(journal.clone(), &job.job_id, tokens).map_err(|e| e.to_string())?,
-        None => Engine::create(journal.clone(), &base, &source, &invitees(a.count), options.clone(), tokens)
-            .map_err(|e| e.to_string())?,
+        Some(job) => {
+            Engine::resume(journal.clone(), &job.job_id, tokens).map_err(|e| e.to_string())?
+        }
+        None => Engine::create(
+            journal.clone(),
+            &base,
+            &source,
+            &invitees(a.count),
+            options.clone(),
+            tokens,
+        )
+        .map_err(|e| e.to_string())?,
     };
     let engine = engine.with_options(options).map_err(|e| e.to_string())?;
-    let summary = engine.run().await.map_err(|e| format!("{} ({})", e, e.code()))?;
+    let summary = engine
+        .run()
+        .await
+        .map_err(|e| format!("{} ({})", e, e.code()))?;
     println!("{}", serde_json::to_string(&summary).unwrap_or_default());
     Ok(summary.status == InviteJobStatus::Completed && summary.failed == 0)
 }
@@ -88,7 +111,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(_) => return ExitCode::from(2),
     };

@@ -16,10 +16,16 @@ pub async fn sandbox(seats: usize) -> RunningSandbox {
     let mut c = SandboxConfig::for_tests();
     let mut ac = c.actions.take().unwrap_or_default();
     ac.seat_limit = seats;
-    ac.rate_limit = RateLimit { requests: 1_000_000, window: Duration::from_secs(60) };
+    ac.rate_limit = RateLimit {
+        requests: 1_000_000,
+        window: Duration::from_secs(60),
+    };
     c.actions = Some(ac);
     let sb = Sandbox::start(c).await.expect("sandbox starts");
-    sb.actions_service().expect("actions service").activate(&[ADMIN]).expect("activates");
+    sb.actions_service()
+        .expect("actions service")
+        .activate(&[ADMIN])
+        .expect("activates");
     sb
 }
 
