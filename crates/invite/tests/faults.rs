@@ -118,12 +118,14 @@ fn stock_faults(faults: FaultControl, seed: u64) -> tokio::task::JoinHandle<()> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_invite_completes_once_through_faults_and_token_expiry() {
     let auth = Arc::new(Authority::default());
-    let mut config = ActionsConfig::default();
-    config.tokens = (0..2000).map(|i| format!("tok-{i}")).collect();
-    config.seat_limit = 3000;
-    config.rate_limit = RateLimit {
-        requests: 1_000_000,
-        window: Duration::from_secs(60),
+    let config = ActionsConfig {
+        tokens: (0..2000).map(|i| format!("tok-{i}")).collect(),
+        seat_limit: 3000,
+        rate_limit: RateLimit {
+            requests: 1_000_000,
+            window: Duration::from_secs(60),
+        },
+        ..ActionsConfig::default()
     };
     let service = ActionsService::new(config).expect("service");
     service.activate(&[support::ADMIN]).expect("activate");
