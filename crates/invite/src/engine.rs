@@ -191,6 +191,7 @@ impl Engine {
             on_progress: self.on_progress.clone(),
             fatal: Mutex::new(None),
             auth_failures: AtomicU32::new(0),
+            hold_until: Mutex::new(None),
         });
         run.publish(false);
         if self.options.use_bulk && !run.queue_is_empty() {
@@ -289,6 +290,9 @@ struct Run {
     on_progress: Option<ProgressFn>,
     fatal: Mutex<Option<InviteError>>,
     auth_failures: AtomicU32,
+    /// The server said "wait" (Retry-After): nothing new is sent before this instant, by any
+    /// worker, so one rate-limit answer does not turn into one rejected request per row.
+    hold_until: Mutex<Option<Instant>>,
 }
 
 fn now_ms() -> i64 {
@@ -326,6 +330,21 @@ impl Run {
         }
         drop(f);
         self.wake.notify_waiters();
+    }
+
+    fn hold(&self, after: Option<Duration>) {
+        if let Some(d) = after.filter(|d| !d.is_zero()) {
+            let until = Instant::now() + d;
+            let mut h = self.hold_until.lock().unwrap_or_else(|p| p.into_inner());
+            if h.is_none_or(|x| x < until) {
+                *h = Some(until);
+            }
+        }
+    }
+
+    fn held_for(&self, now: Instant) -> Option<Duration> {
+        let h = *self.hold_until.lock().unwrap_or_else(|p| p.into_inner());
+        h.filter(|u| *u > now).map(|u| u - now)
     }
 
     fn has_fatal(&self) -> bool {
@@ -477,14 +496,17 @@ impl Run {
                     return None;
                 }
                 let now = Instant::now();
-                if let Some(unit) = self.pick(&mut q, now) {
+                if let Some(held) = self.held_for(now) {
+                    Some(held)
+                } else if let Some(unit) = self.pick(&mut q, now) {
                     q.in_flight += 1;
                     return Some(unit);
+                } else {
+                    q.tasks
+                        .iter()
+                        .map(|t| t.not_before.saturating_duration_since(now))
+                        .min()
                 }
-                q.tasks
-                    .iter()
-                    .map(|t| t.not_before.saturating_duration_since(now))
-                    .min()
             };
             let wait = wait
                 .unwrap_or(Duration::from_millis(100))
@@ -615,6 +637,7 @@ impl Run {
                 Err(e) => Err((e, vec![t])),
             },
             Outcome::Retry { code, after } | Outcome::Unknown { code, after } => {
+                self.hold(after);
                 t.lookups += 1;
                 if t.lookups >= self.options.max_attempts.max(1) * 2 {
                     let u = settle(
@@ -785,6 +808,7 @@ impl Run {
                     }
                 }
                 Outcome::Retry { code, after } => {
+                    self.hold(after);
                     let d = self.delay(t.counted_attempts(), after);
                     t.last_code = code;
                     Next::Requeue {
@@ -793,6 +817,7 @@ impl Run {
                     }
                 }
                 Outcome::Unknown { code, after } => {
+                    self.hold(after);
                     t.row.uncertain = true;
                     let d = self.delay(t.counted_attempts(), after);
                     t.last_code = code;

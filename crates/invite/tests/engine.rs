@@ -250,3 +250,49 @@ async fn a_rejected_token_stops_the_job_resumably() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_services_rate_limit_pauses_every_worker_not_just_one_row() {
+    // The service allows 40 requests a second per token; the client has no limit of its own.
+    let mut c = sia_sandbox::SandboxConfig::for_tests();
+    let mut ac = c.actions.take().unwrap_or_default();
+    ac.rate_limit = sia_actions_service::RateLimit {
+        requests: 40,
+        window: Duration::from_secs(1),
+    };
+    ac.seat_limit = 200;
+    c.actions = Some(ac);
+    let sb = sia_sandbox::Sandbox::start(c).await.expect("sandbox");
+    sb.actions_service()
+        .expect("service")
+        .activate(&[support::ADMIN])
+        .expect("activate");
+    let url = sb.actions_url().unwrap_or_default().to_owned();
+    let journal = Arc::new(Journal::in_memory().expect("journal"));
+    let s = Engine::create(
+        journal,
+        &url,
+        "t",
+        &support::people("r", 100),
+        opts(false),
+        support::fixed(&sb),
+    )
+    .expect("job")
+    .run()
+    .await
+    .expect("runs");
+    assert_eq!(s.invited, 100, "{s:?}");
+    let limited = sb
+        .log()
+        .entries()
+        .iter()
+        .filter(|e| e.status == Some(429))
+        .count();
+    eprintln!("{limited} requests answered 429");
+    // Three windows; each costs at most the requests already in flight when the 429 came.
+    assert!(
+        (1..=12).contains(&limited),
+        "{limited} requests answered 429"
+    );
+    sb.shutdown().await;
+}

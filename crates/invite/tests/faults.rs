@@ -102,7 +102,10 @@ fn stock_faults(faults: FaultControl, seed: u64) -> tokio::task::JoinHandle<()> 
                         faults.add(FaultRule::on("/scim/v2/*").times(pass));
                     }
                     let rule = match rng.random_range(0..4) {
-                        0 => FaultRule::on("/scim/v2/*").status(429),
+                        // A 429 that asks for a full second pauses every worker (the engine
+                        // honours it globally): keep those rare so the test stays quick.
+                        0 if rng.random_bool(0.02) => FaultRule::on("/scim/v2/*").status(429),
+                        0 => FaultRule::on("/scim/v2/*").status_with_retry_after(429, 0),
                         1 => FaultRule::on("/scim/v2/*").status(500),
                         2 => FaultRule::on("/scim/v2/*").status(503),
                         _ => FaultRule::on("/scim/v2/*").drop_connection(),
