@@ -378,6 +378,7 @@ impl Run {
             p.eta_secs =
                 (rate > 0.0).then(|| (f64::from(p.remaining) / rate * 10.0).round() / 10.0);
             p.paused = *self.control.borrow() == RunState::Paused;
+            p.in_flight = self.queue().in_flight as u32;
             p.finished = finished;
             p.clone()
         };
@@ -570,6 +571,12 @@ impl Run {
                     self.give_back(unit.into_tasks());
                     continue;
                 }
+            }
+            // Paused (or cancelled) while waiting for the limiter: do not send after all.
+            if *self.control.borrow() != RunState::Running {
+                self.give_back(unit.into_tasks());
+                self.publish(false);
+                continue;
             }
             let back = match self.process(unit).await {
                 Ok(back) => back,

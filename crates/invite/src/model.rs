@@ -229,6 +229,8 @@ pub struct InviteProgress {
     /// Seconds left at that rate; `None` until there is a rate.
     pub eta_secs: Option<f64>,
     pub paused: bool,
+    /// Requests on their way; after a pause, 0 means nothing more will arrive until resume.
+    pub in_flight: u32,
     pub finished: bool,
 }
 

@@ -184,8 +184,11 @@ async fn pause_holds_sending_and_cancel_skips_the_rest() {
     let run = tokio::spawn(engine.run());
     progress.wait_for(|p| p.done >= 10).await.expect("progress");
     control.pause();
-    progress.wait_for(|p| p.paused).await.expect("paused");
-    tokio::time::sleep(Duration::from_millis(100)).await; // let in-flight requests land
+    // Paused, and the requests already on their way have landed and been journaled.
+    progress
+        .wait_for(|p| p.paused && p.in_flight == 0)
+        .await
+        .expect("paused");
     let held = support::invited(&sb).len();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(

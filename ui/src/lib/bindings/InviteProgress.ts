@@ -15,4 +15,8 @@ ratePerSec: number,
 /**
  * Seconds left at that rate; `None` until there is a rate.
  */
-etaSecs: number | null, paused: boolean, finished: boolean, };
+etaSecs: number | null, paused: boolean, 
+/**
+ * Requests on their way; after a pause, 0 means nothing more will arrive until resume.
+ */
+inFlight: number, finished: boolean, };
