@@ -29,3 +29,11 @@ impl From<sia_core::CoreError> for IpcError {
 }
 
 pub type IpcResult<T> = Result<T, IpcError>;
+
+impl From<sia_csv::CsvError> for IpcError {
+    fn from(error: sia_csv::CsvError) -> Self {
+        // sia-csv's messages never carry a path or a cell value.
+        tracing::warn!(code = error.code(), "import error: {error}");
+        IpcError::new(format!("csv_{}", error.code()), error.to_string())
+    }
+}

@@ -6,6 +6,7 @@ pub mod command_names;
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod locale;
 pub mod state;
 
@@ -24,6 +25,20 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::confirm_prerequisite,
         commands::set_language,
         commands::ui_ready,
+        commands::import::import_open,
+        commands::import::import_summary,
+        commands::import::import_page,
+        commands::import::import_set_encoding,
+        commands::import::import_set_delimiter,
+        commands::import::import_set_has_header,
+        commands::import::import_set_sheet,
+        commands::import::import_set_mapping,
+        commands::import::import_edit_cell,
+        commands::import::import_confirm,
+        commands::import::import_export_clean,
+        commands::import::import_export_errors,
+        commands::import::import_template,
+        commands::import::import_close,
     ])
 }
 
@@ -40,6 +55,8 @@ pub fn run() {
     let mode = RunMode::from_env();
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .on_window_event(import_on_drop)
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;
             let dir = state::data_dir(app_data, mode);
@@ -51,6 +68,9 @@ pub fn run() {
             if let Some(problem) = &state.store_problem {
                 tracing::warn!(code = %problem.code, "running without saved progress");
             }
+            state
+                .import
+                .remember_mappings_in(dir.join("import-mappings.json"));
             app.manage(state);
             Ok(())
         })
@@ -58,5 +78,22 @@ pub fn run() {
     if let Err(error) = result {
         eprintln!("SIA Setup could not start: {error}");
         std::process::exit(1);
+    }
+}
+
+/// A file dropped on the window is opened like one chosen with Browse; the UI hears the result
+/// as an `import-opened` / `import-failed` event (hover highlighting uses Tauri's own drag events).
+fn import_on_drop<R: tauri::Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+        let Some(path) = paths.first() else { return };
+        let Some(state) = window.try_state::<AppState>() else {
+            return;
+        };
+        import::open_dropped(
+            window.app_handle().clone(),
+            state.import.clone(),
+            path.clone(),
+            import::locale_tag(&state.os_locale),
+        );
     }
 }

@@ -41,6 +41,8 @@ pub struct AppState {
     pub started: StartClock,
     /// The in-process stand-ins, in demo mode only.
     pub demo: Option<DemoServices>,
+    /// The open CSV import of step 5, if any.
+    pub import: crate::import::ImportState,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -83,6 +85,7 @@ impl AppState {
             store_problem,
             started: StartClock::now(),
             demo: None,
+            import: Default::default(),
         }
     }
 

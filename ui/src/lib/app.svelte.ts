@@ -9,7 +9,7 @@ import type { PrerequisiteId } from "./bindings/PrerequisiteId";
 import { ipc, isIpcError } from "./ipc";
 import { setLanguage } from "./i18n.svelte";
 
-export type View = { kind: "dashboard" } | { kind: "step"; step: StepId };
+export type View = { kind: "dashboard" } | { kind: "step"; step: StepId } | { kind: "import" };
 
 export const app = $state<{
   info: AppInfo | null;
@@ -59,6 +59,11 @@ export function openStep(step: StepId): void {
 
 export function openDashboard(): void {
   app.view = { kind: "dashboard" };
+}
+
+/** Step 5's spreadsheet import. */
+export function openImport(): void {
+  app.view = { kind: "import" };
 }
 
 export async function startStep(step: StepId): Promise<void> {

@@ -38,3 +38,67 @@ export const ipc = {
   setLanguage: (language: Language) => call<void>("set_language", { language }),
   uiReady: () => call<void>("ui_ready"),
 };
+
+// ----- Step 5: CSV invite import -----
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import type { CsvConfirmation } from "./bindings/CsvConfirmation";
+import type { CsvDelimiter } from "./bindings/CsvDelimiter";
+import type { CsvEditOutcome } from "./bindings/CsvEditOutcome";
+import type { CsvInvalidPolicy } from "./bindings/CsvInvalidPolicy";
+import type { CsvPage } from "./bindings/CsvPage";
+import type { CsvRowFilter } from "./bindings/CsvRowFilter";
+import type { CsvSummary } from "./bindings/CsvSummary";
+import type { CsvTargetField } from "./bindings/CsvTargetField";
+
+/** Drag-and-drop over the window, as Tauri reports it to the webview (for the drop-zone highlight). */
+export type DragState = "enter" | "over" | "leave" | "drop";
+
+export const importIpc = {
+  open: (path: string) => call<CsvSummary>("import_open", { path }),
+  summary: () => call<CsvSummary | null>("import_summary"),
+  page: (offset: number, limit: number, filter: CsvRowFilter) =>
+    call<CsvPage>("import_page", { offset, limit, filter }),
+  setEncoding: (encoding: string) => call<CsvSummary>("import_set_encoding", { encoding }),
+  setDelimiter: (delimiter: CsvDelimiter) =>
+    call<CsvSummary>("import_set_delimiter", { delimiter }),
+  setHasHeader: (hasHeader: boolean) => call<CsvSummary>("import_set_has_header", { hasHeader }),
+  setSheet: (sheet: string) => call<CsvSummary>("import_set_sheet", { sheet }),
+  setMapping: (mapping: Partial<Record<CsvTargetField, number | null>>, remember: boolean) =>
+    call<CsvSummary>("import_set_mapping", { mapping, remember }),
+  editCell: (row: number, field: CsvTargetField, value: string) =>
+    call<CsvEditOutcome>("import_edit_cell", { row, field, value }),
+  confirm: (policy: CsvInvalidPolicy) => call<CsvConfirmation>("import_confirm", { policy }),
+  exportClean: (path: string) => call<number>("import_export_clean", { path }),
+  exportErrors: (path: string) => call<number>("import_export_errors", { path }),
+  template: (lang: string, path: string) => call<void>("import_template", { lang, path }),
+  close: () => call<void>("import_close"),
+  /** The native open dialog; null when the admin cancels. */
+  pickFile: async (filterName: string): Promise<string | null> => {
+    const picked = await openDialog({
+      multiple: false,
+      directory: false,
+      filters: [{ name: filterName, extensions: ["csv", "tsv", "txt", "xlsx"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
+  /** The native save dialog for a CSV file; null when the admin cancels. */
+  pickSavePath: (defaultPath: string, filterName: string): Promise<string | null> =>
+    saveDialog({ defaultPath, filters: [{ name: filterName, extensions: ["csv"] }] }),
+  onOpened: (handler: (summary: CsvSummary) => void): Promise<UnlistenFn> =>
+    listen<CsvSummary>("import-opened", (e) => handler(e.payload)),
+  onFailed: (handler: (error: IpcError) => void): Promise<UnlistenFn> =>
+    listen<IpcError>("import-failed", (e) => handler(e.payload)),
+  onDrag: async (handler: (state: DragState) => void): Promise<UnlistenFn> => {
+    const states: DragState[] = ["enter", "over", "leave", "drop"];
+    const unlisten = await Promise.all(
+      states.map((s) => listen(`tauri://drag-${s}`, () => handler(s))),
+    );
+    return () => unlisten.forEach((u) => quietly(u));
+  },
+};
+
+/** Stops a listener; one that fails (the window is closing) has nothing left to stop. */
+function quietly(unlisten: UnlistenFn): void {
+  void Promise.resolve(unlisten()).catch(() => {});
+}
