@@ -301,3 +301,39 @@ fn every_csv_error_code_is_translated_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn a_dropped_file_takes_the_same_route_and_answers_with_an_event() {
+    use std::sync::mpsc;
+    use tauri::{Listener, Manager};
+    let (dir, app, _window) = fresh();
+    let (tx, rx) = mpsc::channel::<(String, String)>();
+    for event in ["import-opened", "import-failed"] {
+        let tx = tx.clone();
+        app.listen_any(event, move |e| {
+            let _ = tx.send((event.to_owned(), e.payload().to_owned()));
+        });
+    }
+    let state = app.state::<AppState>();
+    sia_setup_lib::import::open_dropped(
+        app.handle().clone(),
+        state.import.clone(),
+        corpus("report_footer.csv"),
+        None,
+    );
+    let (event, payload) = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+    assert_eq!(event, "import-opened");
+    let summary: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(summary["counts"]["rows"], 3);
+    assert_eq!(summary["counts"]["footer"], 2);
+    assert_eq!(state.import.summary().unwrap().counts.rows, 3);
+
+    let bad = dir.path().join("private-folder-name.pdf");
+    std::fs::write(&bad, b"%PDF-1.7").unwrap();
+    sia_setup_lib::import::open_dropped(app.handle().clone(), state.import.clone(), bad, None);
+    let (event, payload) = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+    assert_eq!(event, "import-failed");
+    let error: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(error["code"], "csv_unsupported_extension");
+    assert!(!payload.contains("private-folder-name"), "{payload}");
+}
