@@ -228,7 +228,8 @@ pub struct ForgetOutcome {
     pub revocations: Vec<Revocation>,
 }
 
-/// The UI language, as the i18n catalogue names it.
+/// The UI language, as the i18n catalogue names it. (The admin's choice is kept in the
+/// app's progress store; this type is shared so every crate names languages the same way.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub enum UiLanguage {
@@ -246,9 +247,6 @@ pub struct Preferences {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub environment: Option<Environment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub language: Option<UiLanguage>,
 }
 
 impl Credentials {

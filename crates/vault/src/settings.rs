@@ -96,7 +96,7 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Environment, UiLanguage};
+    use crate::model::Environment;
 
     fn leftovers(dir: &Path) -> Vec<String> {
         fs::read_dir(dir)
@@ -116,11 +116,10 @@ mod tests {
         assert_eq!(fresh, SettingsFile::new());
         let mut s = SettingsFile::new();
         s.preferences.environment = Some(Environment::Sandbox);
-        s.preferences.language = Some(UiLanguage::ZhTw);
         save(dir.path(), &s).expect("saved");
         assert_eq!(load(dir.path()).expect("reads back"), s);
         let text = fs::read_to_string(path_in(dir.path())).expect("file");
-        assert!(text.contains("\"zh-TW\""), "{text}");
+        assert!(text.contains("\"sandbox\""), "{text}");
         assert!(leftovers(dir.path()).is_empty());
     }
 
@@ -160,10 +159,10 @@ mod tests {
         let target = path_in(dir.path());
         let big = |n: usize| {
             let mut s = SettingsFile::new();
-            s.preferences.language = Some(if n.is_multiple_of(2) {
-                UiLanguage::En
+            s.preferences.environment = Some(if n.is_multiple_of(2) {
+                Environment::Production
             } else {
-                UiLanguage::ZhTw
+                Environment::Sandbox
             });
             let mut bytes = serde_json::to_vec(&s).expect("json");
             // Pad with whitespace so each write spans several pages.

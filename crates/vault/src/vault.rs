@@ -406,7 +406,7 @@ impl Vault {
         Ok(())
     }
 
-    /// The saved preferences (environment, UI language).
+    /// The saved preferences (the environment last worked in).
     pub fn preferences(&self) -> Preferences {
         self.lock().settings.preferences.clone()
     }

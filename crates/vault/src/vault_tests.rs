@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use keyring_core::CredentialStore;
 
 use super::*;
-use crate::model::UiLanguage;
 use crate::secret::{REDACTED, Secret};
 use crate::testing::{Fault, Faults, FaultyStore, Op};
 
@@ -742,7 +741,6 @@ fn preferences_round_trip() {
     assert_eq!(f.vault.preferences(), Preferences::default());
     let p = Preferences {
         environment: Some(Environment::Sandbox),
-        language: Some(UiLanguage::ZhTw),
     };
     f.vault.set_preferences(p.clone()).expect("saved");
     assert_eq!(f.restart().preferences(), p);
