@@ -34,6 +34,9 @@ step "The vault against a real Secret Service (gnome-keyring)"
 step "The Actions admin API against its OpenAPI contract (schemathesis)"
 "$ROOT/scripts/check-openapi.sh"
 
+step "Fuzzing CSV detection and parsing (briefly)"
+"$ROOT/scripts/fuzz-csv.sh"
+
 step "End to end: the real app in a real window (screenshots in tests/e2e/screenshots)"
 (cd tests/e2e && npm ci --no-audit --no-fund)
 SIA_APP_BINARY="$APP_BINARY" "$ROOT/scripts/with-keyring.sh" \

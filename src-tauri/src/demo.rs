@@ -40,6 +40,17 @@ impl DemoServices {
         }
     }
 
+    /// The stand-in's login URL and consumer key, to prefill the Salesforce settings.
+    pub fn salesforce(&self) -> Option<(String, String)> {
+        match self {
+            DemoServices::Running(running) => Some((
+                running.salesforce_url().to_string(),
+                running.salesforce_consumer_key().to_string(),
+            )),
+            DemoServices::Failed(_) => None,
+        }
+    }
+
     pub fn problem(&self) -> Option<IpcError> {
         match self {
             DemoServices::Running(_) => None,

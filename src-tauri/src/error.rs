@@ -30,6 +30,20 @@ impl From<sia_core::CoreError> for IpcError {
 
 pub type IpcResult<T> = Result<T, IpcError>;
 
+impl From<sia_vault::VaultError> for IpcError {
+    fn from(error: sia_vault::VaultError) -> Self {
+        tracing::warn!(code = error.code(), "vault error: {error}");
+        IpcError::new(format!("vault_{}", error.code()), error.to_string())
+    }
+}
+
+impl From<sia_salesforce::SalesforceError> for IpcError {
+    fn from(error: sia_salesforce::SalesforceError) -> Self {
+        tracing::warn!(code = error.code(), "salesforce error: {error}");
+        IpcError::new(format!("salesforce_{}", error.code()), error.to_string())
+    }
+}
+
 impl From<sia_csv::CsvError> for IpcError {
     fn from(error: sia_csv::CsvError) -> Self {
         // sia-csv's messages never carry a path or a cell value.

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod locale;
+pub mod salesforce;
 pub mod state;
 
 use tauri::Manager;
@@ -18,13 +19,23 @@ use state::{AppState, RunMode};
 /// mock-runtime tests (which pass `tauri::test::mock_builder()`).
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::dashboard,
-        commands::start_step,
-        commands::confirm_step,
-        commands::confirm_prerequisite,
-        commands::set_language,
-        commands::ui_ready,
+        commands::app::app_info,
+        commands::app::dashboard,
+        commands::app::start_step,
+        commands::app::confirm_step,
+        commands::app::confirm_prerequisite,
+        commands::app::set_language,
+        commands::app::ui_ready,
+        commands::credentials::vault_status,
+        commands::credentials::forget_credential,
+        commands::credentials::forget_everything,
+        commands::salesforce::salesforce_overview,
+        commands::salesforce::save_salesforce_settings,
+        commands::salesforce::salesforce_connect,
+        commands::salesforce::salesforce_cancel,
+        commands::salesforce::salesforce_keep_for_session,
+        commands::salesforce::salesforce_disconnect,
+        commands::salesforce::salesforce_check,
         commands::import::import_open,
         commands::import::import_summary,
         commands::import::import_page,

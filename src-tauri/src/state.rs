@@ -6,10 +6,15 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use sia_core::SetupStore;
+use std::sync::Arc;
+
+use sia_core::{Preference, SetupStore};
+use sia_vault::{Environment, Vault};
 
 use crate::demo::DemoServices;
 use crate::error::IpcError;
+use crate::locale::{self, UiLanguage};
+use crate::salesforce::SalesforceState;
 
 /// Whether the app talks to the real services or to the built-in stand-ins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +46,9 @@ pub struct AppState {
     pub started: StartClock,
     /// The in-process stand-ins, in demo mode only.
     pub demo: Option<DemoServices>,
+    /// Secrets in the OS keychain; an error if the vault's settings file is unreadable.
+    pub vault: Result<Arc<Vault>, IpcError>,
+    pub salesforce: SalesforceState,
     /// The open CSV import of step 5, if any.
     pub import: crate::import::ImportState,
 }
@@ -68,6 +76,17 @@ impl StartClock {
 
 impl AppState {
     pub fn open(data_dir: &Path, mode: RunMode, os_locale: String) -> Self {
+        let vault = Vault::open(data_dir).map(Arc::new).map_err(IpcError::from);
+        Self::open_with_vault(data_dir, mode, os_locale, vault)
+    }
+
+    /// As `open`, with a given vault (tests pass one over a mock keychain).
+    pub fn open_with_vault(
+        data_dir: &Path,
+        mode: RunMode,
+        os_locale: String,
+        vault: Result<Arc<Vault>, IpcError>,
+    ) -> Self {
         let (store, store_problem) = match SetupStore::open(data_dir) {
             Ok(store) => (store, None),
             Err(error) => {
@@ -85,8 +104,38 @@ impl AppState {
             store_problem,
             started: StartClock::now(),
             demo: None,
+            vault,
+            salesforce: SalesforceState::default(),
             import: Default::default(),
         }
+    }
+
+    /// The language to show: the admin's choice, else the OS locale's.
+    pub fn language(&self) -> UiLanguage {
+        self.with_store(|s| s.preference(Preference::Language))
+            .ok()
+            .flatten()
+            .as_deref()
+            .and_then(locale::from_tag)
+            .unwrap_or_else(|| locale::from_os_locale(&self.os_locale))
+    }
+
+    /// Which set of credentials the app works with: the demo's own in demo mode,
+    /// else the one the admin last chose (production unless they chose sandbox).
+    pub fn environment(&self) -> Environment {
+        match (self.mode, &self.vault) {
+            (RunMode::Demo, _) => Environment::Demo,
+            (RunMode::Live, Ok(vault)) => vault
+                .preferences()
+                .environment
+                .filter(|e| *e != Environment::Demo)
+                .unwrap_or(Environment::Production),
+            (RunMode::Live, Err(_)) => Environment::Production,
+        }
+    }
+
+    pub fn vault(&self) -> Result<Arc<Vault>, IpcError> {
+        self.vault.clone()
     }
 
     /// Runs `f` with the store. A poisoned lock (a panic while holding it) is

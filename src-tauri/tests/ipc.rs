@@ -197,3 +197,55 @@ fn demo_services_on_a_busy_port_are_a_clear_error_not_a_crash() {
     assert_eq!(info["demoProblem"]["code"], "demo_bind_failed");
     assert_eq!(info["demoServices"], Value::Null);
 }
+
+#[test]
+fn salesforce_settings_default_to_the_demo_stand_in_and_checks_need_a_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = AppState::open(dir.path(), RunMode::Demo, "en-US".into());
+    state.demo = Some(DemoServices::start_with(
+        sia_sandbox::SandboxConfig::for_tests(),
+    ));
+    let (_app, window) = app_with(state);
+    let overview = invoke(&window, "salesforce_overview", json!({})).unwrap();
+    let host = overview["settings"]["loginHost"].as_str().unwrap();
+    assert!(host.starts_with("http://127.0.0.1:"), "{host}");
+    assert!(
+        !overview["settings"]["consumerKey"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        overview["callbackUrls"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("/callback")
+    );
+    assert_eq!(overview["connection"], Value::Null);
+
+    let error = invoke(&window, "salesforce_check", json!({})).unwrap_err();
+    assert_eq!(error["code"], "salesforce_not_connected");
+}
+
+#[test]
+fn a_login_host_that_is_not_https_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+    let error = invoke(
+        &window,
+        "save_salesforce_settings",
+        json!({"settings": {"loginHost": "http://login.example.com", "consumerKey": "3MVG9"}}),
+    )
+    .unwrap_err();
+    assert_eq!(error["code"], "salesforce_invalid_login_host");
+}
+
+#[test]
+fn forgetting_everything_with_nothing_stored_is_calm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
+    let summary = invoke(&window, "forget_everything", json!({})).unwrap();
+    assert_eq!(summary["removed"], json!([]));
+    assert_eq!(summary["revoked"], 0);
+    assert_eq!(summary["status"]["credentials"], json!([]));
+}

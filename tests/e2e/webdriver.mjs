@@ -127,6 +127,10 @@ export class Session {
   }
 
   async screenshot() {
+    // Let the webview paint what the DOM already holds before capturing it.
+    await this.executeAsync(
+      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+    );
     return Buffer.from(await request("GET", `${this.base}/screenshot`), "base64");
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { render, screen, within } from "@testing-library/svelte";
+import { cleanup, render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
@@ -55,7 +55,11 @@ beforeEach(() => {
   app.view = { kind: "dashboard" };
   app.error = null;
 });
-afterEach(() => clearMocks());
+// Unmount first: components unlisten from events, which needs the mocks still in place.
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
 
 describe("the setup dashboard", () => {
   it("shows the prerequisites and the seven steps with role and status", async () => {

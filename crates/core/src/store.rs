@@ -19,13 +19,17 @@ pub const FILE_NAME: &str = "setup.db";
 /// Small settings that belong with the progress (not secrets: those live in the vault).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preference {
+    /// The UI language the admin chose (`en`, `zh-TW`).
     Language,
+    /// The Salesforce sign-in settings (login host, consumer key, callback ports), as JSON.
+    SalesforceLogin,
 }
 
 impl Preference {
     fn key(self) -> &'static str {
         match self {
             Preference::Language => "language",
+            Preference::SalesforceLogin => "salesforceLogin",
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The IPC commands. Each is one line of translation between the webview and
-//! the domain crates; no logic lives here.
+//! App-wide commands: what the app is, the dashboard, and the admin's own
+//! confirmations and choices.
 
 use serde::Serialize;
 use tauri::State;
@@ -8,7 +8,7 @@ use ts_rs::TS;
 use sia_core::{Dashboard, Preference, PrerequisiteId, StepId};
 
 use crate::error::{IpcError, IpcResult};
-use crate::locale::Language;
+use crate::locale::{self, UiLanguage};
 use crate::state::{AppState, RunMode};
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -18,10 +18,12 @@ pub struct AppInfo {
     pub version: String,
     pub demo: bool,
     /// The language to show: the admin's choice, else the OS locale's.
-    pub language: Language,
+    pub language: UiLanguage,
     pub os_locale: String,
     /// Set when the saved progress could not be opened and this session keeps it in memory only.
     pub store_problem: Option<IpcError>,
+    /// Set when the credential settings file could not be read: connecting is refused until fixed.
+    pub vault_problem: Option<IpcError>,
     /// In demo mode: where the stand-in services listen (never a secret).
     pub demo_services: Option<sia_sandbox::SandboxInfo>,
     /// In demo mode: why the stand-in services could not start.
@@ -30,17 +32,14 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
-    let chosen = state.with_store(|s| s.preference(Preference::Language))?;
-    let language = chosen
-        .as_deref()
-        .and_then(Language::from_tag)
-        .unwrap_or_else(|| Language::from_os_locale(&state.os_locale));
+    let language = state.language();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         demo: state.mode == RunMode::Demo,
         language,
         os_locale: state.os_locale.clone(),
         store_problem: state.store_problem.clone(),
+        vault_problem: state.vault.as_ref().err().cloned(),
         demo_services: state.demo.as_ref().and_then(|d| d.info()),
         demo_problem: state.demo.as_ref().and_then(|d| d.problem()),
     })
@@ -84,8 +83,8 @@ pub async fn confirm_prerequisite(
 }
 
 #[tauri::command]
-pub async fn set_language(state: State<'_, AppState>, language: Language) -> IpcResult<()> {
-    Ok(state.with_store(|s| s.set_preference(Preference::Language, language.tag()))?)
+pub async fn set_language(state: State<'_, AppState>, language: UiLanguage) -> IpcResult<()> {
+    Ok(state.with_store(|s| s.set_preference(Preference::Language, locale::tag(language)))?)
 }
 
 /// The UI calls this once, after the first dashboard is painted: the shell logs

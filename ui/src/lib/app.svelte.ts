@@ -4,12 +4,16 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { IpcError } from "./bindings/IpcError";
 import type { StepId } from "./bindings/StepId";
-import type { Language } from "./bindings/Language";
+import type { UiLanguage as Language } from "./bindings/UiLanguage";
 import type { PrerequisiteId } from "./bindings/PrerequisiteId";
 import { ipc, isIpcError } from "./ipc";
 import { setLanguage } from "./i18n.svelte";
 
-export type View = { kind: "dashboard" } | { kind: "step"; step: StepId } | { kind: "import" };
+export type View =
+  | { kind: "dashboard" }
+  | { kind: "settings" }
+  | { kind: "step"; step: StepId }
+  | { kind: "import" };
 
 export const app = $state<{
   info: AppInfo | null;
@@ -61,9 +65,24 @@ export function openDashboard(): void {
   app.view = { kind: "dashboard" };
 }
 
+export function openSettings(): void {
+  app.view = { kind: "settings" };
+}
+
 /** Step 5's spreadsheet import. */
 export function openImport(): void {
   app.view = { kind: "import" };
+}
+
+/** Runs an intent for a screen of its own, showing its error in the banner. */
+export async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
+  return attempt(work);
+}
+
+/** Reloads the dashboard after something changed a step's status. */
+export async function refreshDashboard(): Promise<void> {
+  const dashboard = await attempt(() => ipc.dashboard());
+  if (dashboard) app.dashboard = dashboard;
 }
 
 export async function startStep(step: StepId): Promise<void> {

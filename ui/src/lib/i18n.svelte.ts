@@ -2,7 +2,7 @@
 // so the zh-TW and en catalogues (same keys, checked by a test) cover the app.
 import en from "./i18n/en.json";
 import zhTW from "./i18n/zh-TW.json";
-import type { Language } from "./bindings/Language";
+import type { UiLanguage as Language } from "./bindings/UiLanguage";
 
 type Catalogue = { [key: string]: string | Catalogue };
 

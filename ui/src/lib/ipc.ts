@@ -1,10 +1,20 @@
 // Typed wrappers over the Rust commands. Argument and result types are the
 // ones ts-rs generates from Rust (./bindings), never written by hand.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { IpcError } from "./bindings/IpcError";
-import type { Language } from "./bindings/Language";
+import type { UiLanguage as Language } from "./bindings/UiLanguage";
+import type { Environment } from "./bindings/Environment";
+import type { ForgetSummary } from "./bindings/ForgetSummary";
+import type { SalesforceChecks } from "./bindings/SalesforceChecks";
+import type { SalesforceLoginEvent } from "./bindings/SalesforceLoginEvent";
+import type { SalesforceLoginSettings } from "./bindings/SalesforceLoginSettings";
+import type { SalesforceLoginStarted } from "./bindings/SalesforceLoginStarted";
+import type { SalesforceOverview } from "./bindings/SalesforceOverview";
+import type { Service } from "./bindings/Service";
+import type { VaultStatus } from "./bindings/VaultStatus";
 import type { PrerequisiteId } from "./bindings/PrerequisiteId";
 import type { StepId } from "./bindings/StepId";
 
@@ -37,10 +47,24 @@ export const ipc = {
     call<Dashboard>("confirm_prerequisite", { id, confirmed }),
   setLanguage: (language: Language) => call<void>("set_language", { language }),
   uiReady: () => call<void>("ui_ready"),
+  vaultStatus: () => call<VaultStatus>("vault_status"),
+  forgetCredential: (service: Service, environment: Environment) =>
+    call<ForgetSummary>("forget_credential", { service, environment }),
+  forgetEverything: () => call<ForgetSummary>("forget_everything"),
+  salesforceOverview: () => call<SalesforceOverview>("salesforce_overview"),
+  saveSalesforceSettings: (settings: SalesforceLoginSettings) =>
+    call<SalesforceOverview>("save_salesforce_settings", { settings }),
+  salesforceConnect: (settings: SalesforceLoginSettings) =>
+    call<SalesforceLoginStarted>("salesforce_connect", { settings }),
+  salesforceCancel: () => call<void>("salesforce_cancel"),
+  salesforceKeepForSession: () => call<SalesforceLoginEvent>("salesforce_keep_for_session"),
+  salesforceDisconnect: () => call<void>("salesforce_disconnect"),
+  salesforceCheck: () => call<SalesforceChecks>("salesforce_check"),
+  onSalesforceLogin: (handler: (event: SalesforceLoginEvent) => void): Promise<UnlistenFn> =>
+    listen<SalesforceLoginEvent>("salesforce-login", (e) => handler(e.payload)),
 };
 
 // ----- Step 5: CSV invite import -----
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import type { CsvConfirmation } from "./bindings/CsvConfirmation";
 import type { CsvDelimiter } from "./bindings/CsvDelimiter";

@@ -55,6 +55,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     language: "en",
     osLocale: "en-US",
     storeProblem: null,
+    vaultProblem: null,
     demoServices: null,
     demoProblem: null,
     ...overrides,

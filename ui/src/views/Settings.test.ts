@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cleanup, render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import App from "../App.svelte";
+import { app } from "../lib/app.svelte";
+import { setLanguage } from "../lib/i18n.svelte";
+import { appInfo, dashboard } from "../test/fixtures";
+import type { VaultStatus } from "../lib/bindings/VaultStatus";
+
+const stored: VaultStatus = {
+  keychain: { kind: "available", backend: "Secret Service" },
+  credentials: [
+    {
+      service: "salesforce",
+      environment: "demo",
+      storedIn: "keychain",
+      savedOn: "2026-11-23T10:00:00Z",
+      connection: { account: "admin@example.com", connectedAs: "Ada Admin" },
+    },
+  ],
+};
+
+beforeEach(() => {
+  setLanguage("en");
+  app.view = { kind: "dashboard" };
+  app.error = null;
+});
+// Unmount first: components unlisten from events, which needs the mocks still in place.
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("the settings screen", () => {
+  it("lists what is stored, never a value, and forgets everything after a confirmation", async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      switch (cmd) {
+        case "app_info":
+          return appInfo();
+        case "dashboard":
+          return dashboard();
+        case "vault_status":
+          return stored;
+        case "forget_everything":
+          return {
+            removed: stored.credentials,
+            failed: [],
+            revoked: 1,
+            notRevoked: 0,
+            status: { ...stored, credentials: [] },
+          };
+        default:
+          return null;
+      }
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeTruthy();
+    expect(await screen.findByText("Ada Admin")).toBeTruthy();
+    expect(screen.getByText(/Secret Service/)).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Forget everything" }));
+    expect(calls).not.toContain("forget_everything");
+    await userEvent.click(screen.getByRole("button", { name: "Yes, forget everything" }));
+    expect(calls).toContain("forget_everything");
+    expect(await screen.findByText("Nothing is stored yet.")).toBeTruthy();
+    expect(screen.getAllByText(/1 Salesforce sign-ins revoked/).length).toBeGreaterThan(0);
+  });
+
+  it("says in zh-TW when no keychain is available", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return appInfo({ language: "zh-TW" });
+      if (cmd === "dashboard") return dashboard();
+      if (cmd === "vault_status")
+        return {
+          keychain: { kind: "unavailable", code: "keychain_unavailable", message: "no bus" },
+          credentials: [],
+        };
+      return null;
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    expect(await screen.findByText(/目前沒有可用的鑰匙圈/)).toBeTruthy();
+  });
+});
