@@ -2,42 +2,13 @@
 //! answer with the domain's data, errors arrive as `{code, message}`, and the
 //! capability grants exactly the commands the app declares.
 
+mod common;
+
+use common::{app_with, invoke};
 use serde_json::{Value, json};
 use sia_setup_lib::demo::DemoServices;
 use sia_setup_lib::state::{AppState, RunMode};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
-};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
-
-fn app_with(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = sia_setup_lib::with_commands(mock_builder())
-        .manage(state)
-        .build(mock_context(noop_assets()))
-        .expect("mock app builds");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("mock window builds");
-    (app, window)
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("valid url"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().expect("json body"))
-}
+use tauri::Manager;
 
 #[test]
 fn the_dashboard_lists_seven_steps_and_confirmations_are_kept_on_disk() {
