@@ -22,9 +22,20 @@ impl DemoServices {
         Self::start_with(config)
     }
 
-    /// Starts the stand-ins with `config` (tests use OS-assigned ports).
+    /// Starts the stand-ins with `config` (tests use OS-assigned ports). A demo
+    /// closed a moment ago may still hold the fixed ports: wait up to 3 s for them.
     pub fn start_with(config: SandboxConfig) -> Self {
-        match tauri::async_runtime::block_on(Sandbox::start(config)) {
+        let mut result = tauri::async_runtime::block_on(Sandbox::start(config.clone()));
+        for _ in 0..30 {
+            match &result {
+                Err(error) if error.code() == "bind_failed" => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    result = tauri::async_runtime::block_on(Sandbox::start(config.clone()));
+                }
+                _ => break,
+            }
+        }
+        match result {
             Ok(running) => {
                 tracing::info!(target: "sia::demo", "demo services started");
                 DemoServices::Running(Box::new(running))

@@ -117,6 +117,14 @@ describe("signing in to Salesforce in the real window", () => {
       );
       assert.match(row, /Keychain/);
       writeFileSync(path.join(screenshots, "settings-en.png"), await session.screenshot());
+      await (await session.find('button[data-lang="zh-TW"]')).click();
+      const zh = await session.waitFor(
+        `const r = document.querySelector('tr[data-credential="salesforce"]')?.textContent; return r && r.includes("鑰匙圈") ? r : null;`,
+        [],
+        { what: "the stored connection in zh-TW" },
+      );
+      assert.match(zh, /示範/);
+      writeFileSync(path.join(screenshots, "settings-zh-TW.png"), await session.screenshot());
     } finally {
       await session.close();
     }
