@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Linux .deb package (release build, UI embedded) with the Tauri CLI.
 # The CLI wants its config beside the crate, so it gets a symlink to the one
-# root config for the duration of the build, with paths re-rooted at src-tauri/.
+# root config for the duration of the build, with the paths it needs made absolute.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -13,12 +13,14 @@ step "Building the web UI"
 link="$ROOT/src-tauri/tauri.conf.json"
 ln -sf ../tauri.conf.json "$link"
 trap 'rm -f "$link"' EXIT
-overrides=$(cat <<'JSON'
+# Absolute paths: the CLI reads them relative to src-tauri/, while the build
+# (generate_context! merging the same overrides) reads them relative to the root.
+overrides=$(cat <<JSON
 {
-  "build": { "frontendDist": "../ui/dist" },
+  "build": { "frontendDist": "$ROOT/ui/dist" },
   "bundle": {
-    "icon": ["../icons/32x32.png", "../icons/128x128.png", "../icons/128x128@2x.png",
-             "../icons/icon.icns", "../icons/icon.ico"]
+    "icon": ["$ROOT/icons/32x32.png", "$ROOT/icons/128x128.png", "$ROOT/icons/128x128@2x.png",
+             "$ROOT/icons/icon.icns", "$ROOT/icons/icon.ico"]
   }
 }
 JSON
