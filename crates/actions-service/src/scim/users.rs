@@ -24,7 +24,7 @@ pub struct NameIn {
     pub family_name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct ExtIn {
     pub role: Option<Role>,
     pub workspace: Option<String>,
@@ -44,6 +44,16 @@ pub struct UserIn {
     pub ext: Option<ExtIn>,
 }
 
+impl UserIn {
+    /// Given and family name, each absent when the request left it out.
+    fn names(&mut self) -> (Option<String>, Option<String>) {
+        self.name
+            .take()
+            .map(|n| (n.given_name, n.family_name))
+            .unwrap_or_default()
+    }
+}
+
 fn user_in(data: &Value) -> Result<UserIn> {
     objects_at(
         data,
@@ -60,21 +70,14 @@ fn user_in(data: &Value) -> Result<UserIn> {
 
 /// Invites one user; returns the resource.
 pub fn create_op(shared: &Shared, data: &Value) -> Result<Value> {
-    let u = user_in(data)?;
+    let mut u = user_in(data)?;
     if u.active == Some(false) {
         return Err(ActionsError::InvalidValue(
             "a new user is always active; deactivate after inviting".into(),
         ));
     }
-    let ext = u.ext.unwrap_or(ExtIn {
-        role: None,
-        workspace: None,
-        teams: None,
-    });
-    let (given_name, family_name) = u
-        .name
-        .map(|n| (n.given_name, n.family_name))
-        .unwrap_or_default();
+    let (given_name, family_name) = u.names();
+    let ext = u.ext.unwrap_or_default();
     let new = NewUser {
         user_name: u.user_name,
         given_name,
@@ -91,18 +94,11 @@ pub fn create_op(shared: &Shared, data: &Value) -> Result<Value> {
 }
 
 pub fn replace_op(shared: &Shared, id: &str, data: &Value) -> Result<Value> {
-    let u = user_in(data)?;
+    let mut u = user_in(data)?;
+    let (given_name, family_name) = u.names();
+    let ext = u.ext.take().unwrap_or_default();
     shared.write(|s, _| {
         let current = s.user(id)?.clone();
-        let ext = u.ext.unwrap_or(ExtIn {
-            role: None,
-            workspace: None,
-            teams: None,
-        });
-        let (given_name, family_name) = u
-            .name
-            .map(|n| (n.given_name, n.family_name))
-            .unwrap_or_default();
         let edit = UserEdit {
             user_name: u.user_name,
             given_name,
