@@ -7,16 +7,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadCatalogue } from "./catalogue.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
-const catalogue = {
-  en: JSON.parse(readFileSync(path.join(root, "ui/src/lib/i18n/en.json"), "utf8")),
-  "zh-TW": JSON.parse(readFileSync(path.join(root, "ui/src/lib/i18n/zh-TW.json"), "utf8")),
-};
+const catalogue = { en: loadCatalogue("en"), "zh-TW": loadCatalogue("zh-TW") };
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const stepIds = Object.keys(catalogue.en.step);
 

@@ -9,13 +9,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadCatalogue } from "./catalogue.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
-const zh = JSON.parse(readFileSync(path.join(root, "ui/src/lib/i18n/zh-TW.json"), "utf8"));
+const zh = loadCatalogue("zh-TW");
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const file = path.join(root, "crates/csv-import/tests/corpus/big5_zh_tw.csv");
 mkdirSync(screenshots, { recursive: true });

@@ -1,12 +1,36 @@
 // The UI's one translation function. Every visible string goes through `t`,
 // so the zh-TW and en catalogues (same keys, checked by a test) cover the app.
-import en from "./i18n/en.json";
-import zhTW from "./i18n/zh-TW.json";
 import type { UiLanguage as Language } from "./bindings/UiLanguage";
 
-type Catalogue = { [key: string]: string | Catalogue };
+export type Catalogue = { [key: string]: string | Catalogue };
 
-export const catalogues: Record<Language, Catalogue> = { en, "zh-TW": zhTW };
+// Each language is `i18n/<lang>.json` plus one `i18n/<area>.<lang>.json` per feature area, merged
+// deeply: a feature brings its own strings (and its `errors.*` codes) without touching the others.
+const files = import.meta.glob<Catalogue>("./i18n/*.json", { eager: true, import: "default" });
+
+function merge(into: Catalogue, from: Catalogue, path: string): Catalogue {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    if (typeof value === "object" && typeof existing === "object")
+      merge(existing, value, `${path}${key}.`);
+    else if (existing !== undefined)
+      throw new Error(`catalogue key ${path}${key} is defined twice`);
+    else into[key] = typeof value === "object" ? merge({}, value, `${path}${key}.`) : value;
+  }
+  return into;
+}
+
+function catalogue(lang: Language): Catalogue {
+  const own = Object.entries(files)
+    .filter(([name]) => name.endsWith(`/${lang}.json`) || name.endsWith(`.${lang}.json`))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return own.reduce<Catalogue>((all, [name, tree]) => merge(all, tree, `${name}: `), {});
+}
+
+export const catalogues: Record<Language, Catalogue> = {
+  en: catalogue("en"),
+  "zh-TW": catalogue("zh-TW"),
+};
 export const languages: { tag: Language; name: string }[] = [
   { tag: "en", name: "English" },
   { tag: "zh-TW", name: "繁體中文" },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import en from "./i18n/en.json";
-import zhTW from "./i18n/zh-TW.json";
-import { i18n, setLanguage, t } from "./i18n.svelte";
+import { catalogues, i18n, setLanguage, t } from "./i18n.svelte";
 
 type Tree = { [key: string]: string | Tree };
+const en = catalogues.en as Tree & { step: Tree };
+const zhTW = catalogues["zh-TW"];
 
 function flatten(tree: Tree, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
