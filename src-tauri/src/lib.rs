@@ -2,6 +2,7 @@
 //! commands to the domain crates. Everything that can be tested without a
 //! window lives in `crates/`.
 
+pub mod actions;
 pub mod command_names;
 pub mod commands;
 pub mod demo;

@@ -1,0 +1,63 @@
+//! Where the Actions admin API is and the token for it: the built-in stand-in in demo mode,
+//! else the URL and token the admin saved (the URL in settings, the token in the keychain).
+
+use sia_vault::{Secret, Service};
+
+use crate::error::IpcError;
+use crate::state::{AppState, RunMode};
+
+/// One Actions admin API to talk to. The token never leaves Rust.
+pub struct ActionsTarget {
+    /// The service's root, e.g. `http://127.0.0.1:47803` (SCIM lives under `/scim/v2`).
+    pub base_url: String,
+    pub token: Secret,
+}
+
+impl std::fmt::Debug for ActionsTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionsTarget")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The Actions admin API the app works with now, or a translated reason why there is none.
+pub fn target(state: &AppState) -> Result<ActionsTarget, IpcError> {
+    if state.mode == RunMode::Demo {
+        return demo_target(state);
+    }
+    let vault = state.vault()?;
+    let environment = state.environment();
+    let base_url = vault
+        .record(Service::Actions, environment)
+        .and_then(|r| r.connection.base_url)
+        .ok_or_else(not_connected)?;
+    let credentials = vault.actions(environment)?.ok_or_else(not_connected)?;
+    Ok(ActionsTarget {
+        base_url,
+        token: credentials.api_token,
+    })
+}
+
+fn demo_target(state: &AppState) -> Result<ActionsTarget, IpcError> {
+    let demo = state.demo.as_ref().ok_or_else(not_connected)?;
+    if let Some(problem) = demo.problem() {
+        return Err(problem);
+    }
+    let base_url = demo
+        .info()
+        .and_then(|info| info.actions_url)
+        .ok_or_else(not_connected)?;
+    Ok(ActionsTarget {
+        base_url,
+        // The stand-in's token is a public, local-only value, not a credential.
+        token: Secret::new(sia_sandbox::DEMO_ACTIONS_TOKEN),
+    })
+}
+
+fn not_connected() -> IpcError {
+    IpcError::new(
+        "actions_not_connected",
+        "The app is not connected to the Actions admin API yet. Enter its URL and token in Settings.",
+    )
+}
