@@ -61,3 +61,9 @@ fn not_connected() -> IpcError {
         "The app is not connected to the Actions admin API yet. Enter its URL and token in Settings.",
     )
 }
+
+/// A client for the Actions admin API the app works with now.
+pub fn client(state: &AppState) -> Result<sia_actions::ActionsClient, IpcError> {
+    let target = target(state)?;
+    Ok(sia_actions::ActionsClient::new(&target.base_url, target.token)?)
+}

@@ -33,4 +33,11 @@ pub const COMMANDS: &[&str] = &[
     "import_export_errors",
     "import_template",
     "import_close",
+    "marketo_overview",
+    "marketo_paste",
+    "marketo_discard_paste",
+    "marketo_test_and_save",
+    "marketo_use_demo",
+    "marketo_admins",
+    "marketo_sync_preview",
 ];

@@ -62,6 +62,22 @@ impl DemoServices {
         }
     }
 
+    /// The Marketo stand-in's Munchkin ID and API credentials (public, local-only values).
+    pub fn marketo(&self) -> Option<sia_sandbox::MarketoCredentials> {
+        match self {
+            DemoServices::Running(running) => Some(running.marketo_credentials()),
+            DemoServices::Failed(_) => None,
+        }
+    }
+
+    /// The Marketo stand-in's address, as the connect form takes it.
+    pub fn marketo_url(&self) -> Option<String> {
+        match self {
+            DemoServices::Running(running) => Some(running.marketo_url().to_string()),
+            DemoServices::Failed(_) => None,
+        }
+    }
+
     pub fn problem(&self) -> Option<IpcError> {
         match self {
             DemoServices::Running(_) => None,

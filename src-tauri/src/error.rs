@@ -1,6 +1,8 @@
 //! The one shape errors take when they cross IPC: a stable code the UI
 //! translates, and a plain English message as a fallback. Never a secret or a path.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -9,6 +11,10 @@ use ts_rs::TS;
 pub struct IpcError {
     pub code: String,
     pub message: String,
+    /// Values the translated text needs (e.g. `resetsAt`, an RFC 3339 time); never a secret.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(optional, as = "Option<BTreeMap<String, String>>")]
+    pub params: BTreeMap<String, String>,
 }
 
 impl IpcError {
@@ -16,7 +22,13 @@ impl IpcError {
         Self {
             code: code.into(),
             message: message.into(),
+            params: BTreeMap::new(),
         }
+    }
+
+    pub fn with_param(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.params.insert(name.to_string(), value.into());
+        self
     }
 }
 
@@ -49,5 +61,21 @@ impl From<sia_csv::CsvError> for IpcError {
         // sia-csv's messages never carry a path or a cell value.
         tracing::warn!(code = error.code(), "import error: {error}");
         IpcError::new(format!("csv_{}", error.code()), error.to_string())
+    }
+}
+
+impl From<sia_marketo::MarketoError> for IpcError {
+    fn from(error: sia_marketo::MarketoError) -> Self {
+        // sia-marketo's messages carry no URL, query or credential.
+        tracing::warn!(code = error.code(), "marketo error: {error}");
+        let resets_at = error.quota_resets_at().and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        });
+        let ipc = IpcError::new(format!("marketo_{}", error.code()), error.to_string());
+        match resets_at {
+            Some(at) => ipc.with_param("resetsAt", at),
+            None => ipc,
+        }
     }
 }

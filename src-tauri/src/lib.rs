@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod locale;
+pub mod marketo;
 pub mod salesforce;
 pub mod state;
 
@@ -51,6 +52,13 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::import::import_export_errors,
         commands::import::import_template,
         commands::import::import_close,
+        commands::marketo::marketo_overview,
+        commands::marketo::marketo_paste,
+        commands::marketo::marketo_discard_paste,
+        commands::marketo::marketo_test_and_save,
+        commands::marketo::marketo_use_demo,
+        commands::marketo::marketo_admins,
+        commands::marketo::marketo_sync_preview,
     ])
 }
 

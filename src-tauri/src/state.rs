@@ -51,6 +51,8 @@ pub struct AppState {
     pub salesforce: SalesforceState,
     /// The open CSV import of step 5, if any.
     pub import: crate::import::ImportState,
+    /// A pasted Marketo Client Secret not yet saved.
+    pub marketo: crate::marketo::MarketoState,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -107,6 +109,7 @@ impl AppState {
             vault,
             salesforce: SalesforceState::default(),
             import: Default::default(),
+            marketo: Default::default(),
         }
     }
 

@@ -23,6 +23,8 @@ pub enum Preference {
     Language,
     /// The Salesforce sign-in settings (login host, consumer key, callback ports), as JSON.
     SalesforceLogin,
+    /// How many people the step-4 preview counted with a Salesforce owner (to estimate time left).
+    SyncExpectedPeople,
 }
 
 impl Preference {
@@ -30,6 +32,7 @@ impl Preference {
         match self {
             Preference::Language => "language",
             Preference::SalesforceLogin => "salesforceLogin",
+            Preference::SyncExpectedPeople => "syncExpectedPeople",
         }
     }
 }

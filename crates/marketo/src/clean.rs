@@ -1,7 +1,7 @@
 //! Cleans a pasted Munchkin ID, Client ID or Client Secret and says what it changed (codes, never values).
 //! Pasting from a web page or chat adds spaces, NBSP, zero-width marks, line breaks and full-width forms.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::secret::ClientSecret;
@@ -32,7 +32,7 @@ pub enum MarketoCleanFix {
 }
 
 /// Which credential field a value belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, rename = "MarketoCredentialField")]
 pub enum MarketoCredentialField {

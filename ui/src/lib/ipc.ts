@@ -28,7 +28,7 @@ export function isIpcError(value: unknown): value is IpcError {
 }
 
 /** Every failure becomes an IpcError, so the UI has one shape to show. */
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {

@@ -1,0 +1,29 @@
+// Typed wrappers over the Marketo commands of steps 1, 3 and 4 (types generated from Rust).
+import { call } from "./ipc";
+import type { MarketoAdminUser } from "./bindings/MarketoAdminUser";
+import type { MarketoCredentialField } from "./bindings/MarketoCredentialField";
+import type { MarketoForm } from "./bindings/MarketoForm";
+import type { MarketoOverview } from "./bindings/MarketoOverview";
+import type { MarketoPastedCredentials } from "./bindings/MarketoPastedCredentials";
+import type { MarketoSaved } from "./bindings/MarketoSaved";
+import type { MarketoSyncPreview } from "./bindings/MarketoSyncPreview";
+import type { StorageMode } from "./bindings/StorageMode";
+
+export const marketoIpc = {
+  overview: () => call<MarketoOverview>("marketo_overview"),
+  paste: (field: MarketoCredentialField, text: string) =>
+    call<MarketoPastedCredentials>("marketo_paste", { field, text }),
+  discardPaste: () => call<void>("marketo_discard_paste"),
+  testAndSave: (form: MarketoForm, storage: StorageMode) =>
+    call<MarketoSaved>("marketo_test_and_save", { form, storage }),
+  useDemo: (storage: StorageMode) => call<MarketoSaved>("marketo_use_demo", { storage }),
+  admins: () => call<MarketoAdminUser[]>("marketo_admins"),
+  syncPreview: () => call<MarketoSyncPreview>("marketo_sync_preview"),
+};
+
+/** Vault errors after which the admin may keep a secret for this session only. */
+export const KEYCHAIN_REFUSALS = [
+  "vault_keychain_unavailable",
+  "vault_keychain_locked",
+  "vault_keychain_denied",
+];
