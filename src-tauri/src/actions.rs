@@ -65,5 +65,8 @@ fn not_connected() -> IpcError {
 /// A client for the Actions admin API the app works with now.
 pub fn client(state: &AppState) -> Result<sia_actions::ActionsClient, IpcError> {
     let target = target(state)?;
-    Ok(sia_actions::ActionsClient::new(&target.base_url, target.token)?)
+    Ok(sia_actions::ActionsClient::new(
+        &target.base_url,
+        target.token,
+    )?)
 }

@@ -40,4 +40,13 @@ pub const COMMANDS: &[&str] = &[
     "marketo_use_demo",
     "marketo_admins",
     "marketo_sync_preview",
+    "actions_overview",
+    "actions_activate",
+    "actions_outbox",
+    "actions_demo_accept",
+    "actions_fill_from_integration",
+    "actions_connect_marketo",
+    "actions_disconnect_marketo",
+    "sync_progress",
+    "sync_start",
 ];

@@ -79,3 +79,16 @@ impl From<sia_marketo::MarketoError> for IpcError {
         }
     }
 }
+
+impl From<sia_actions::ActionsError> for IpcError {
+    fn from(error: sia_actions::ActionsError) -> Self {
+        // sia-actions' messages carry no token, secret or full URL.
+        let code = error.code();
+        tracing::warn!(code = %code, "actions error: {error}");
+        let ipc = IpcError::new(format!("actions_{code}"), error.to_string());
+        match error.retry_after() {
+            Some(seconds) => ipc.with_param("seconds", seconds.to_string()),
+            None => ipc,
+        }
+    }
+}

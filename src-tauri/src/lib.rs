@@ -59,6 +59,15 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::marketo::marketo_use_demo,
         commands::marketo::marketo_admins,
         commands::marketo::marketo_sync_preview,
+        commands::actions::actions_overview,
+        commands::actions::actions_activate,
+        commands::actions::actions_outbox,
+        commands::actions::actions_demo_accept,
+        commands::actions::actions_fill_from_integration,
+        commands::actions::actions_connect_marketo,
+        commands::actions::actions_disconnect_marketo,
+        commands::actions::sync_progress,
+        commands::actions::sync_start,
     ])
 }
 

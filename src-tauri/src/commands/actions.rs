@@ -96,16 +96,17 @@ pub async fn actions_activate(
 
 /// Demo only: the stand-in's outbox, in place of the invitees' mailboxes.
 #[tauri::command]
-pub async fn actions_outbox(
-    state: State<'_, AppState>,
-) -> IpcResult<Vec<ActionsOutboxInvitation>> {
+pub async fn actions_outbox(state: State<'_, AppState>) -> IpcResult<Vec<ActionsOutboxInvitation>> {
     demo_only(&state)?;
     Ok(actions::client(&state)?.outbox().await?)
 }
 
 /// Demo only: plays the invitee who opens the invitation and signs in.
 #[tauri::command]
-pub async fn actions_demo_accept(state: State<'_, AppState>, user_id: String) -> IpcResult<ActionsUser> {
+pub async fn actions_demo_accept(
+    state: State<'_, AppState>,
+    user_id: String,
+) -> IpcResult<ActionsUser> {
     demo_only(&state)?;
     Ok(actions::client(&state)?.accept_invitation(&user_id).await?)
 }
@@ -181,9 +182,14 @@ pub async fn sync_progress(state: State<'_, AppState>) -> IpcResult<SyncProgress
 /// Step 4: Start Sync, after the admin confirmed the warning about the original user.
 /// `expected` is the preview's count of people with an owner, kept to estimate the time left.
 #[tauri::command]
-pub async fn sync_start(state: State<'_, AppState>, expected: Option<u64>) -> IpcResult<SyncProgress> {
+pub async fn sync_start(
+    state: State<'_, AppState>,
+    expected: Option<u64>,
+) -> IpcResult<SyncProgress> {
     if let Some(expected) = expected {
-        state.with_store(|s| s.set_preference(Preference::SyncExpectedPeople, &expected.to_string()))?;
+        state.with_store(|s| {
+            s.set_preference(Preference::SyncExpectedPeople, &expected.to_string())
+        })?;
     }
     let status = actions::client(&state)?.start_sync().await?;
     progress(&state, status)
@@ -194,11 +200,13 @@ fn progress(state: &AppState, status: ActionsSyncStatus) -> IpcResult<SyncProgre
         ActionsSyncState::NotStarted => None,
         ActionsSyncState::Running => Some(CheckResult::InProgress),
         ActionsSyncState::Completed if status.errors.is_empty() => Some(CheckResult::Done),
-        ActionsSyncState::Completed | ActionsSyncState::Failed => Some(CheckResult::NeedsAttention {
-            reason: Attention::SyncErrors {
-                count: u32::try_from(status.errors.len()).unwrap_or(u32::MAX),
-            },
-        }),
+        ActionsSyncState::Completed | ActionsSyncState::Failed => {
+            Some(CheckResult::NeedsAttention {
+                reason: Attention::SyncErrors {
+                    count: u32::try_from(status.errors.len()).unwrap_or(u32::MAX),
+                },
+            })
+        }
     };
     if let Some(check) = check {
         state.with_store(|s| s.record_check(StepId::StartSync, &check))?;
@@ -236,7 +244,11 @@ fn record_marketo_connection(
         Some(_) => CheckResult::NeedsAttention {
             reason: Attention::ConnectionLost,
         },
-        None => return state.with_store(|s| s.clear_check(StepId::ConnectMarketo)).map_err(Into::into),
+        None => {
+            return state
+                .with_store(|s| s.clear_check(StepId::ConnectMarketo))
+                .map_err(Into::into);
+        }
     };
     state.with_store(|s| s.record_check(StepId::ConnectMarketo, &check))?;
     Ok(())
@@ -245,14 +257,22 @@ fn record_marketo_connection(
 /// The address to test Integration Information against: the saved Marketo address when it is the
 /// same instance (the demo's stand-in has no public host), else the Munchkin ID itself.
 fn marketo_address(state: &AppState, munchkin_id: &str) -> String {
-    let saved = state.vault.as_ref().ok().and_then(|v| v.record(Service::Marketo, state.environment()));
+    let saved = state
+        .vault
+        .as_ref()
+        .ok()
+        .and_then(|v| v.record(Service::Marketo, state.environment()));
     if let Some(record) = saved
         && record.connection.munchkin_id.as_deref() == Some(munchkin_id)
         && let Some(base) = record.connection.base_url
     {
         return base;
     }
-    match state.demo.as_ref().and_then(|d| Some((d.marketo()?, d.marketo_url()?))) {
+    match state
+        .demo
+        .as_ref()
+        .and_then(|d| Some((d.marketo()?, d.marketo_url()?)))
+    {
         Some((creds, url)) if creds.munchkin_id == munchkin_id => url,
         _ => munchkin_id.to_string(),
     }

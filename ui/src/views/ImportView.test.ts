@@ -65,6 +65,7 @@ function summary(
     },
     counts: counts(),
     seatsLeft: null,
+    skippedChecks: [],
     sheets: [],
     sheet: null,
     complete: true,

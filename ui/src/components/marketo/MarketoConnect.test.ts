@@ -36,7 +36,7 @@ function paste(target: HTMLElement, text: string) {
 
 beforeEach(() => {
   setLanguage("en");
-  app.view = { kind: "step", step: "connectMarketo" };
+  app.view = { kind: "step", step: "activateAccount" };
   app.error = null;
 });
 afterEach(() => {
