@@ -1,0 +1,170 @@
+// Steps 1, 3 and 4 in the real window against the demo stand-ins: Marketo API access, inviting
+// Marketo admins (activation), the demo invitee accepting, connecting Actions to Marketo from the
+// Integration Information with an owner, the sync preview, the confirmation and the sync to its end;
+// then a restart, where step 4 still shows the finished sync. Screenshots in en and zh-TW.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadCatalogue } from "./catalogue.mjs";
+import { Session, startDriver } from "./webdriver.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const app = process.env.SIA_APP_BINARY;
+const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
+const en = loadCatalogue("en");
+const zh = loadCatalogue("zh-TW");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+mkdirSync(screenshots, { recursive: true });
+
+const save = async (session, name) =>
+  writeFileSync(path.join(screenshots, name), await session.screenshot());
+
+const clickByText = (session, text, what = `a button reading "${text}"`) =>
+  session.waitFor(
+    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim().startsWith(arguments[0]) && !b.disabled);
+     if (!b) return null; b.click(); return true;`,
+    [text],
+    { what, timeout: 20000 },
+  );
+
+const textOf = (session, testid, what) =>
+  session.waitFor(`return document.querySelector("[data-testid=${testid}]")?.textContent || null;`, [], {
+    what,
+    timeout: 20000,
+  });
+
+async function seriousViolations(session) {
+  await session.execute(`${axeSource}; return true;`);
+  await session.setTimeouts(30000);
+  const json = await session.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    window.axe.run(document, { resultTypes: ["violations"] }).then((r) => done(JSON.stringify(r.violations)));
+  `);
+  return JSON.parse(json)
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
+}
+
+async function openStep(session, step) {
+  await session.waitFor(
+    `const back = document.querySelector("main nav .link-button");
+     if (back) { back.click(); return null; }
+     const b = document.querySelector('li[data-step="' + arguments[0] + '"] button');
+     if (!b) return null; b.click(); return true;`,
+    [step],
+    { what: `the card of ${step}` },
+  );
+  await session.waitFor(`return document.querySelector("#view-heading")?.textContent || null;`);
+}
+
+describe("steps 1, 3 and 4 in the real window", () => {
+  let driver;
+  let dataDir;
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), "sia-e2e-marketo-"));
+    driver = await startDriver({
+      env: { SIA_DATA_DIR: dataDir, SIA_DEMO: "1", LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" },
+    });
+  });
+
+  after(async () => {
+    await driver?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("activates, connects Marketo with an owner, and runs the sync", async () => {
+    const session = await Session.create(driver.url, app);
+    try {
+      // Step 1: Marketo API access (the demo's API user), then invite two admins.
+      await openStep(session, "activateAccount");
+      await clickByText(session, en.marketo.useDemo);
+      await textOf(session, "marketo-connected", "Marketo access saved");
+      await session.waitFor(`return document.querySelectorAll("fieldset input[type=checkbox]:not(:disabled)").length >= 2 || null;`, [], {
+        what: "the list of Marketo admins",
+        timeout: 20000,
+      });
+      await session.execute(
+        `[...document.querySelectorAll("fieldset input[type=checkbox]:not(:disabled)")].slice(0, 2).forEach((c) => c.click()); return true;`,
+      );
+      await clickByText(session, en.activate.send.split(" (")[0]);
+      const results = await textOf(session, "activation-results", "the invitation results");
+      assert.equal((results.match(/invitation sent/g) ?? []).length, 2, results);
+      const original = await textOf(session, "original-user", "the original user");
+      assert.match(original, /@/);
+      assert.match(await textOf(session, "instance-status", "instance status"), new RegExp(en.activate.active));
+      // The demo invitee opens the first invitation.
+      await session.execute(`document.querySelector("[data-testid=demo-outbox]").open = true; return true;`);
+      await clickByText(session, en.activate.demoAccept);
+      assert.deepEqual(await seriousViolations(session), [], "axe: step 1");
+      await save(session, "step1-activated-en.png");
+
+      // Step 3: fill from the Integration Information, test and save, connect with the owner.
+      await openStep(session, "connectMarketo");
+      await session.waitFor(`return document.querySelector("#actions-owner")?.value || null;`, [], {
+        what: "an owner to choose",
+        timeout: 20000,
+      });
+      await clickByText(session, en.marketo.change);
+      await clickByText(session, en.marketo.fillFromIntegration);
+      await textOf(session, "marketo-secret-held", "the held secret");
+      await save(session, "step3-filled-en.png");
+      await clickByText(session, en.marketo.testAndSave);
+      const owner = await textOf(session, "marketo-owner", "the connection's owner");
+      assert.ok(owner.includes(original.split(": ")[1].trim()), `${owner} / ${original}`);
+      assert.deepEqual(await seriousViolations(session), [], "axe: step 3");
+      await save(session, "step3-connected-en.png");
+
+      // Step 4: preview, confirm naming the original user, start, and watch it finish.
+      await openStep(session, "startSync");
+      await clickByText(session, en.sync.previewButton);
+      await session.waitFor(`return document.querySelectorAll("[data-testid=sync-fields] tbody tr").length === 13 || null;`, [], {
+        what: "the 13 fields",
+        timeout: 30000,
+      });
+      const confirm = await textOf(session, "sync-confirm", "the confirmation");
+      assert.ok(confirm.includes(original.split(": ")[1].trim()), confirm);
+      await session.execute(`document.querySelector("[data-testid=sync-confirm] input[type=checkbox]").click(); return true;`);
+      await save(session, "step4-preview-en.png");
+      await clickByText(session, en.syncRun.start);
+      await session.waitFor(
+        `return document.querySelector("[data-testid=sync-state]")?.textContent.includes(arguments[0]) || null;`,
+        [en.syncRun.state_completed],
+        { what: "the finished sync", timeout: 120000 },
+      );
+      assert.deepEqual(await seriousViolations(session), [], "axe: step 4");
+      await save(session, "step4-synced-en.png");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("shows the finished sync after a restart, in zh-TW too", async () => {
+    const session = await Session.create(driver.url, app);
+    try {
+      await (await session.find('button[data-lang="zh-TW"]')).click();
+      await openStep(session, "startSync");
+      const facts = await textOf(session, "sync-facts", "the sync's facts after a restart");
+      assert.match(facts, /\d/);
+      await session.waitFor(
+        `return document.querySelector("[data-testid=sync-state]")?.textContent.includes(arguments[0]) || null;`,
+        [zh.syncRun.state_completed],
+        { what: "the finished sync in zh-TW" },
+      );
+      await save(session, "step4-synced-zh-TW.png");
+      await openStep(session, "activateAccount");
+      await textOf(session, "original-user", "the original user in zh-TW");
+      await save(session, "step1-activated-zh-TW.png");
+      await openStep(session, "connectMarketo");
+      await textOf(session, "marketo-owner", "the owner in zh-TW");
+      assert.deepEqual(await seriousViolations(session), [], "axe: step 3 in zh-TW");
+      await save(session, "step3-connected-zh-TW.png");
+    } finally {
+      await session.close();
+    }
+  });
+});
