@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "salesforce_keep_for_session",
     "salesforce_disconnect",
     "salesforce_check",
+    "salesforce_check_api_secret_key",
     "import_open",
     "import_summary",
     "import_page",

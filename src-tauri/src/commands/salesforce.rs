@@ -215,3 +215,10 @@ pub async fn salesforce_check(state: State<'_, AppState>) -> IpcResult<Salesforc
         remote_sites,
     })
 }
+
+/// Step 7: what is wrong with the API secret key the admin is about to enter in Salesforce
+/// (`&` cuts it short there). The key is checked and dropped: never stored, never logged.
+#[tauri::command]
+pub fn salesforce_check_api_secret_key(key: String) -> Vec<sia_salesforce::ApiSecretKeyProblem> {
+    sia_salesforce::check_api_secret_key(&key)
+}

@@ -58,7 +58,13 @@ describe("step 2: connect to Salesforce", () => {
     await userEvent.type(screen.getByLabelText(/Consumer key/), "  3MVG9.key  ");
     await userEvent.click(connect);
     expect(sent).toEqual([
-      { ...overview.settings, loginHost: "https://test.salesforce.com", consumerKey: "3MVG9.key" },
+      {
+        ...overview.settings,
+        loginHost: "https://test.salesforce.com",
+        consumerKey: "3MVG9.key",
+        // A sandbox host means a sandbox org is expected: a production login is refused.
+        expectedOrgType: "sandbox",
+      },
     ]);
     expect(await screen.findByText(/No browser could be opened/)).toBeTruthy();
     expect(
