@@ -41,6 +41,7 @@ pub const COMMANDS: &[&str] = &[
     "marketo_use_demo",
     "marketo_admins",
     "marketo_sync_preview",
+    "actions_connect",
     "actions_overview",
     "actions_activate",
     "actions_outbox",

@@ -60,6 +60,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::marketo::marketo_use_demo,
         commands::marketo::marketo_admins,
         commands::marketo::marketo_sync_preview,
+        commands::actions::actions_connect,
         commands::actions::actions_overview,
         commands::actions::actions_activate,
         commands::actions::actions_outbox,

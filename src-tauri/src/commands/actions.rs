@@ -11,7 +11,9 @@ use sia_actions::{
 };
 use sia_core::{Attention, CheckResult, Preference, StepId};
 use sia_marketo::MarketoPastedCredentials;
-use sia_vault::Service;
+use sia_vault::{
+    ActionsCredentials, ConnectionInfo, Secret, Service, StorageMode, StoredCredential,
+};
 
 use crate::actions;
 use crate::error::{IpcError, IpcResult};
@@ -45,6 +47,37 @@ pub struct SyncProgress {
     /// Seconds left at the current rate, when both the rate and `expected` are known.
     #[ts(type = "number | null")]
     pub seconds_left: Option<u64>,
+}
+
+/// Settings: points the app at an Actions admin API (its URL and an API token). The token is
+/// checked live (`GET /instance`) before it is stored; the URL goes to the settings file.
+#[tauri::command]
+pub async fn actions_connect(
+    state: State<'_, AppState>,
+    url: String,
+    token: String,
+    storage: StorageMode,
+) -> IpcResult<StoredCredential> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(IpcError::new(
+            "actions_token_empty",
+            "Enter the API token of the Actions admin API.",
+        ));
+    }
+    let client = sia_actions::ActionsClient::new(url.trim(), Secret::new(token))?;
+    let instance = client.instance().await?;
+    let vault = state.vault()?;
+    let info = ConnectionInfo {
+        account: instance.munchkin_id.clone(),
+        connected_as: Some(instance.munchkin_id),
+        base_url: Some(client.base_url().to_string()),
+        ..Default::default()
+    };
+    let credentials = sia_vault::Credentials::Actions(ActionsCredentials {
+        api_token: Secret::new(token),
+    });
+    Ok(vault.save(state.environment(), info, credentials, storage)?)
 }
 
 #[tauri::command]
@@ -148,11 +181,28 @@ pub async fn actions_connect_marketo(
             "Test and save the Marketo credentials first.",
         ));
     };
-    let munchkin = record
+    let client = actions::client(&state)?;
+    // The instance belongs to one Marketo subscription. Credentials saved for an address that
+    // names no Munchkin ID (a custom endpoint URL) are sent under the instance's own; credentials
+    // of another subscription are refused here, in words, before the service sees them.
+    let instance_munchkin = client.instance().await?.munchkin_id;
+    let saved_munchkin = record
         .connection
         .munchkin_id
         .unwrap_or(record.connection.account);
-    let client = actions::client(&state)?;
+    let munchkin = if sia_marketo::is_munchkin_id(&saved_munchkin) {
+        if !saved_munchkin.eq_ignore_ascii_case(&instance_munchkin) {
+            return Err(IpcError::new(
+                "actions_marketo_other_instance",
+                "The saved Marketo credentials belong to another Marketo instance than this Actions account.",
+            )
+            .with_param("saved", saved_munchkin)
+            .with_param("expected", instance_munchkin));
+        }
+        saved_munchkin
+    } else {
+        instance_munchkin
+    };
     let connection = client
         .connect_marketo(
             owner_email.trim(),

@@ -1,8 +1,7 @@
 //! Step 2 (sign in to Salesforce) and the checks of steps 6 and 7.
 
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_opener::OpenerExt;
+use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
 use sia_core::{Preference, StepId};
@@ -119,10 +118,10 @@ pub async fn salesforce_connect<R: Runtime>(
     let started = SalesforceLoginStarted {
         authorize_url: attempt.authorize_url().to_string(),
         redirect_uri: attempt.redirect_uri().to_string(),
+        // Without the opener (a headless run) the UI leads with the link to copy instead.
         browser_opened: app
-            .opener()
-            .open_url(attempt.authorize_url(), None::<&str>)
-            .is_ok(),
+            .try_state::<tauri_plugin_opener::Opener<R>>()
+            .is_some_and(|o| o.open_url(attempt.authorize_url(), None::<&str>).is_ok()),
     };
     let environment = state.environment();
     tauri::async_runtime::spawn(salesforce::finish_login(app, attempt, environment));

@@ -29,7 +29,9 @@ describe("step 7: the config tab checklist", () => {
     expect(entered.disabled).toBe(true);
     await userEvent.clear(input);
     await userEvent.type(input, "abcdef");
-    expect(await screen.findByText("This key is fine to enter.", {}, { timeout: 2000 })).toBeTruthy();
+    expect(
+      await screen.findByText("This key is fine to enter.", {}, { timeout: 2000 }),
+    ).toBeTruthy();
     expect(entered.disabled).toBe(false);
     expect(asked.at(-1)).toBe("abcdef");
   });
