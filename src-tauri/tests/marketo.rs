@@ -23,15 +23,17 @@ struct Demo {
 }
 
 fn demo() -> Demo {
+    demo_with(sia_sandbox::SandboxConfig::for_tests())
+}
+
+fn demo_with(config: sia_sandbox::SandboxConfig) -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let (store, _faults) = FaultyStore::create().unwrap();
     let vault = Vault::with_store(store, "mock keychain", dir.path())
         .map(Arc::new)
         .map_err(IpcError::from);
     let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
-    state.demo = Some(DemoServices::start_with(
-        sia_sandbox::SandboxConfig::for_tests(),
-    ));
+    state.demo = Some(DemoServices::start_with(config));
     let (app, window) = app_with(state);
     Demo {
         _app: app,
@@ -246,4 +248,54 @@ fn steps_that_need_a_missing_connection_say_which() {
             .contains(&error["code"].as_str().unwrap()),
         "{error}"
     );
+}
+
+impl Demo {
+    fn sandbox(&self) -> &sia_sandbox::RunningSandbox {
+        use tauri::Manager;
+        let state: &AppState = self._app.state::<AppState>().inner();
+        match state.demo.as_ref() {
+            Some(DemoServices::Running(running)) => running,
+            _ => panic!("the stand-ins run"),
+        }
+    }
+}
+
+#[test]
+fn a_used_up_daily_quota_stops_with_the_reset_time_in_words() {
+    let mut config = sia_sandbox::SandboxConfig::for_tests();
+    config.marketo.daily_quota = 1;
+    let d = demo_with(config);
+    d.ok("marketo_use_demo", json!({"storage": "keychain"}));
+    // The quota runs out within the first few calls; the preview then stops, never retrying.
+    let error = (0..5)
+        .find_map(|_| invoke(&d.window, "marketo_sync_preview", json!({})).err())
+        .expect("the quota ran out");
+    assert_eq!(error["code"], "marketo_daily_quota_exceeded", "{error}");
+    let resets_at = error["params"]["resetsAt"].as_str().unwrap();
+    assert!(
+        time::OffsetDateTime::parse(resets_at, &time::format_description::well_known::Rfc3339)
+            .is_ok(),
+        "{resets_at}"
+    );
+}
+
+#[test]
+fn a_dropped_connection_and_a_rate_limit_burst_are_ridden_out() {
+    let d = demo();
+    d.ok("marketo_use_demo", json!({"storage": "keychain"}));
+    let faults = d.sandbox().marketo_faults();
+    faults.add(
+        sia_sandbox::FaultRule::on("/rest/v1/leads/describe2.json")
+            .drop_connection()
+            .times(1),
+    );
+    faults.add(
+        sia_sandbox::FaultRule::on("/rest/v1/leads.json")
+            .status_with_retry_after(429, 1)
+            .times(2),
+    );
+    let preview = d.ok("marketo_sync_preview", json!({}));
+    assert_eq!(preview["fields"].as_array().unwrap().len(), 13);
+    assert!(preview["withOwner"].as_u64().unwrap() > 0);
 }
