@@ -20,6 +20,7 @@ pub const COMMANDS: &[&str] = &[
     "salesforce_disconnect",
     "salesforce_check",
     "salesforce_check_api_secret_key",
+    "actions_connect_salesforce",
     "import_open",
     "import_summary",
     "import_page",

@@ -39,6 +39,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::salesforce::salesforce_disconnect,
         commands::salesforce::salesforce_check,
         commands::salesforce::salesforce_check_api_secret_key,
+        commands::salesforce::actions_connect_salesforce,
         commands::import::import_open,
         commands::import::import_summary,
         commands::import::import_page,

@@ -135,23 +135,11 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
         std::thread::sleep(Duration::from_millis(200));
     }
     // Step 2: the Salesforce sign-in, with a headless browser following the stand-in's redirects.
-    let mut settings = call("salesforce_overview", json!({}))["settings"].clone();
-    settings["loginHost"] = json!(info.salesforce_url);
-    settings["consumerKey"] = json!(sandbox.salesforce_consumer_key());
-    let started = call("salesforce_connect", json!({"settings": settings}));
-    let authorize = started["authorizeUrl"].as_str().unwrap().to_string();
-    runtime.block_on(async {
-        let page = reqwest::get(&authorize).await.unwrap();
-        assert!(page.status().is_success(), "{}", page.status());
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while call("salesforce_overview", json!({}))["connection"].is_null() {
-        assert!(
-            Instant::now() < deadline,
-            "the Salesforce sign-in did not finish"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    common::sign_in_to_salesforce(
+        &window,
+        &info.salesforce_url,
+        sandbox.salesforce_consumer_key(),
+    );
     call("salesforce_check", json!({}));
     call("vault_status", json!({}));
     call("dashboard", json!({}));

@@ -299,3 +299,37 @@ fn a_dropped_connection_and_a_rate_limit_burst_are_ridden_out() {
     assert_eq!(preview["fields"].as_array().unwrap().len(), 13);
     assert!(preview["withOwner"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn step_two_connects_the_salesforce_user_to_the_actions_user_with_the_same_email() {
+    let d = demo();
+    let (login_host, consumer_key) = (
+        d.sandbox().salesforce_url().to_string(),
+        d.sandbox().salesforce_consumer_key().to_string(),
+    );
+    common::sign_in_to_salesforce(&d.window, &login_host, &consumer_key);
+    // Not invited yet: the refusal names the email to invite.
+    let error = d.err("actions_connect_salesforce", json!({}));
+    assert_eq!(
+        error["code"], "actions_salesforce_user_not_invited",
+        "{error}"
+    );
+    let email = error["params"]["email"].as_str().unwrap().to_string();
+    d.ok("actions_activate", json!({"emails": [email]}));
+    let user = d.ok("actions_overview", json!({}))["originalUser"].clone();
+    assert_eq!(user["invitationStatus"], "invited");
+    // Connecting Salesforce with the same email is how an invitee activates.
+    let linked = d.ok("actions_connect_salesforce", json!({}));
+    assert_eq!(linked["email"], email.as_str());
+    assert_eq!(linked["userId"], user["id"]);
+    let connections = d.ok("actions_overview", json!({}))["connections"]["salesforce"].clone();
+    assert_eq!(connections.as_array().unwrap().len(), 1);
+    let user = d.ok("actions_overview", json!({}))["originalUser"].clone();
+    assert_eq!(user["invitationStatus"], "active");
+    // One Salesforce connection per user: a second one is refused, in words.
+    let again = d.err("actions_connect_salesforce", json!({}));
+    assert_eq!(
+        again["code"], "actions_salesforce_already_connected",
+        "{again}"
+    );
+}

@@ -221,3 +221,42 @@ pub async fn salesforce_check(state: State<'_, AppState>) -> IpcResult<Salesforc
 pub fn salesforce_check_api_secret_key(key: String) -> Vec<sia_salesforce::ApiSecretKeyProblem> {
     sia_salesforce::check_api_secret_key(&key)
 }
+
+/// Step 2 in Actions: connects the signed-in Salesforce user to the Actions user with the same
+/// email. The service refuses, in words, what stops invitees later: another email, no API access,
+/// or the other kind of org than the instance's.
+#[tauri::command]
+pub async fn actions_connect_salesforce(
+    state: State<'_, AppState>,
+) -> IpcResult<sia_actions::ActionsSalesforceConnection> {
+    let consumer_key = settings(&state)?.consumer_key;
+    let salesforce = state.salesforce.client(&state, &consumer_key).await?;
+    let session = salesforce.session_summary().await?;
+    let users = salesforce.active_users().await?;
+    let api_enabled = users
+        .by_email(&session.email)
+        .iter()
+        .find(|u| u.id == session.user_id)
+        .is_some_and(|u| u.api_enabled);
+    let actions = crate::actions::client(&state)?;
+    let user = actions.find_user(&session.email).await?.ok_or_else(|| {
+        IpcError::new(
+            "actions_salesforce_user_not_invited",
+            "Nobody with this Salesforce user's email is in the Actions account yet.",
+        )
+        .with_param("email", session.email.clone())
+    })?;
+    let environment = match session.org_type {
+        sia_salesforce::SalesforceOrgType::Production => "production",
+        sia_salesforce::SalesforceOrgType::Sandbox => "sandbox",
+    };
+    let login = sia_actions::ActionsSalesforceLogin {
+        user_id: user.id,
+        username: session.username,
+        email: session.email,
+        environment: environment.into(),
+        org_id: session.org_id,
+        api_enabled,
+    };
+    Ok(actions.connect_salesforce(&login).await?)
+}

@@ -36,3 +36,45 @@ pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Re
     )
     .map(|body| body.deserialize::<Value>().expect("json body"))
 }
+
+/// Signs in to the Salesforce stand-in through the app, as the admin would: `salesforce_connect`,
+/// then a headless browser follows the authorize URL's redirects to the app's loopback callback.
+/// Returns once the app reports the connection.
+#[allow(dead_code)] // not every test file signs in
+pub fn sign_in_to_salesforce(
+    window: &WebviewWindow<MockRuntime>,
+    login_host: &str,
+    consumer_key: &str,
+) {
+    let mut settings = invoke(window, "salesforce_overview", serde_json::json!({}))
+        .expect("overview")["settings"]
+        .clone();
+    settings["loginHost"] = login_host.into();
+    settings["consumerKey"] = consumer_key.into();
+    let started = invoke(
+        window,
+        "salesforce_connect",
+        serde_json::json!({"settings": settings}),
+    )
+    .expect("sign-in starts");
+    let authorize = started["authorizeUrl"].as_str().expect("a URL").to_string();
+    let status = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async { reqwest::get(&authorize).await.map(|r| r.status()) })
+    })
+    .join()
+    .expect("browser thread");
+    assert!(status.expect("the callback answers").is_success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while invoke(window, "salesforce_overview", serde_json::json!({})).expect("overview")
+        ["connection"]
+        .is_null()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the Salesforce sign-in did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
