@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "salesforce_check_api_secret_key",
     "actions_connect_salesforce",
     "import_open",
+    "import_refresh_directory",
     "import_summary",
     "import_page",
     "import_set_encoding",
