@@ -5,6 +5,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Outside the clone, so a fresh clone on the same machine builds warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sia/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
+# In CI every build is a first build: incremental state only costs time and many GB of disk.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
 APP_BINARY="$CARGO_TARGET_DIR/debug/sia-setup"
 
 step() {
