@@ -51,6 +51,8 @@ pub struct AppState {
     pub salesforce: SalesforceState,
     /// The open CSV import of step 5, if any.
     pub import: crate::import::ImportState,
+    /// Step 5's invite jobs, journaled in `invites.sqlite` in the data folder.
+    pub invite: crate::invite::InviteState,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -107,6 +109,7 @@ impl AppState {
             vault,
             salesforce: SalesforceState::default(),
             import: Default::default(),
+            invite: crate::invite::InviteState::new(Some(data_dir.join(INVITE_JOURNAL))),
         }
     }
 
@@ -145,6 +148,9 @@ impl AppState {
         f(&guard)
     }
 }
+
+/// The invite journal's file name in the data folder.
+pub const INVITE_JOURNAL: &str = "invites.sqlite";
 
 /// An in-memory SQLite database only fails to open when the process is out of memory.
 fn unreachable_in_memory() -> ! {

@@ -4,4 +4,5 @@
 pub mod app;
 pub mod credentials;
 pub mod import;
+pub mod invite;
 pub mod salesforce;
