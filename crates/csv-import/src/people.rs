@@ -250,7 +250,10 @@ mod tests {
         assert!(!check.people[1].valid);
         let bob = &check.people[2];
         assert!(bob.valid);
-        assert_eq!((bob.first_name.as_str(), bob.last_name.as_str()), ("Bob", "Lee"));
+        assert_eq!(
+            (bob.first_name.as_str(), bob.last_name.as_str()),
+            ("Bob", "Lee")
+        );
         // Same address as entry 1 (case-insensitive): a duplicate within the list.
         assert!(codes(&check.people[3]).contains(&ProblemCode::EmailDuplicate));
         assert!(codes(&check.people[4]).contains(&ProblemCode::AlreadyInvited));
@@ -293,7 +296,11 @@ mod tests {
 
     #[test]
     fn an_empty_list_checks_to_nothing() {
-        let check = check_people(&parse_people_list(" ,\n; "), &defaults(), Directory::default());
+        let check = check_people(
+            &parse_people_list(" ,\n; "),
+            &defaults(),
+            Directory::default(),
+        );
         assert!(check.people.is_empty());
         assert!(check.rows.is_empty());
     }

@@ -333,7 +333,14 @@ impl ImportSession {
             threads: Some(1),
             ..OpenOptions::default()
         };
-        let mut s = Self::empty("list".to_owned(), SourceKind::Text, Vec::new(), 0, true, opts);
+        let mut s = Self::empty(
+            "list".to_owned(),
+            SourceKind::Text,
+            Vec::new(),
+            0,
+            true,
+            opts,
+        );
         s.list = true;
         s.table = table;
         s.derive_header();
