@@ -20,6 +20,7 @@ pub const COMMANDS: &[&str] = &[
     "salesforce_disconnect",
     "salesforce_check",
     "import_open",
+    "import_refresh_directory",
     "import_summary",
     "import_page",
     "import_set_encoding",

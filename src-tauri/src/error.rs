@@ -44,6 +44,14 @@ impl From<sia_salesforce::SalesforceError> for IpcError {
     }
 }
 
+impl From<sia_actions::ActionsError> for IpcError {
+    fn from(error: sia_actions::ActionsError) -> Self {
+        // The client's messages carry no token, secret or URL.
+        tracing::warn!(code = %error.code(), "actions error: {error}");
+        IpcError::new(format!("actions_{}", error.code()), error.to_string())
+    }
+}
+
 impl From<sia_csv::CsvError> for IpcError {
     fn from(error: sia_csv::CsvError) -> Self {
         // sia-csv's messages never carry a path or a cell value.

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sia_csv::{ImportSession, OpenOptions, SavedMappings, Summary};
-use tauri::{AppHandle, Emitter, Runtime};
+use sia_csv::{Directory, ImportSession, OpenOptions, SavedMappings, Summary};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::error::{IpcError, IpcResult};
 
@@ -34,10 +34,17 @@ impl ImportState {
         *lock(&self.mappings_file) = Some(file);
     }
 
-    /// Opens `path` with the locale as the encoding hint and keeps the session, replacing any other.
-    pub fn open(&self, path: &Path, locale: Option<String>) -> IpcResult<Summary> {
+    /// Opens `path` with the locale as the encoding hint and checks rows against `directory`
+    /// (see `crate::directory::load`); keeps the session, replacing any other.
+    pub fn open(
+        &self,
+        path: &Path,
+        locale: Option<String>,
+        directory: Directory,
+    ) -> IpcResult<Summary> {
         let opts = OpenOptions {
             locale,
+            directory,
             saved: lock(&self.saved).clone(),
             ..OpenOptions::default()
         };
@@ -99,16 +106,32 @@ pub fn locale_tag(os_locale: &str) -> Option<String> {
     (!tag.is_empty() && tag != "C" && tag != "POSIX").then_some(tag)
 }
 
-/// A file dropped on the window: opened off the event loop through the same code as
-/// `import_open`, then reported to the UI as an event.
+/// A file dropped on the window: the directory is read, then the file is opened off the event
+/// loop through the same code as `import_open`, and the result reported to the UI as an event.
 pub fn open_dropped<R: Runtime>(
     app: AppHandle<R>,
     import: ImportState,
     path: PathBuf,
     locale: Option<String>,
 ) {
-    tauri::async_runtime::spawn_blocking(move || {
-        let outcome = import.open(&path, locale);
+    tauri::async_runtime::spawn(async move {
+        let directory = match app.try_state::<crate::state::AppState>() {
+            Some(state) => crate::directory::load(&state).await,
+            None => Ok(Directory::default()),
+        };
+        let outcome = match directory {
+            Ok(directory) => {
+                tauri::async_runtime::spawn_blocking(move || import.open(&path, locale, directory))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(IpcError::new(
+                            "csv_internal",
+                            "the import stopped unexpectedly",
+                        ))
+                    })
+            }
+            Err(error) => Err(error),
+        };
         let sent = match &outcome {
             Ok(summary) => app.emit(OPENED_EVENT, summary),
             Err(error) => app.emit(FAILED_EVENT, error),

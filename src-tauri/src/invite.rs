@@ -467,12 +467,13 @@ pub fn target(state: &AppState) -> IpcResult<Target> {
     })
 }
 
-/// What the checks know about the instance: the addresses this app's jobs already settled.
-pub fn directory(state: &AppState) -> IpcResult<Directory> {
-    Ok(Directory {
-        invited: state.invite.known_emails()?,
-        ..Directory::default()
-    })
+/// What the checks know: the instance's directory (invited and active users, teams, workspaces,
+/// seats; a service that cannot answer only leaves its checks out) plus the addresses this app's
+/// own jobs settled (known even before the instance lists them).
+pub async fn directory(state: &AppState) -> IpcResult<Directory> {
+    let mut directory = crate::directory::load(state).await?;
+    directory.invited.extend(state.invite.known_emails()?);
+    Ok(directory)
 }
 
 /// The form's choices: the directory's teams (Everyone first) and workspaces.

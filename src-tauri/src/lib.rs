@@ -6,6 +6,7 @@ pub mod actions;
 pub mod command_names;
 pub mod commands;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod import;
 pub mod invite;
@@ -39,6 +40,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::salesforce::salesforce_disconnect,
         commands::salesforce::salesforce_check,
         commands::import::import_open,
+        commands::import::import_refresh_directory,
         commands::import::import_summary,
         commands::import::import_page,
         commands::import::import_set_encoding,

@@ -128,6 +128,13 @@ impl SalesforceState {
     }
 }
 
+/// Every active user of the connected org (the import's Salesforce checks).
+pub async fn active_users(state: &AppState) -> IpcResult<sia_salesforce::SalesforceUsers> {
+    let consumer_key = crate::commands::salesforce::settings(state)?.consumer_key;
+    let client = state.salesforce.client(state, &consumer_key).await?;
+    Ok(client.active_users().await?)
+}
+
 fn not_connected() -> IpcError {
     IpcError::new(
         "salesforce_not_connected",

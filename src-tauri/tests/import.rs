@@ -298,6 +298,12 @@ fn a_dropped_file_takes_the_same_route_and_answers_with_an_event() {
     let summary: Value = serde_json::from_str(&payload).unwrap();
     assert_eq!(summary["counts"]["rows"], 3);
     assert_eq!(summary["counts"]["footer"], 2);
+    // The drop read the directory too: no Actions or Salesforce here, so their checks are named.
+    assert_eq!(
+        summary["skippedChecks"].as_array().unwrap().len(),
+        4,
+        "{summary}"
+    );
     assert_eq!(state.import.summary().unwrap().counts.rows, 3);
 
     let bad = dir.path().join("private-folder-name.pdf");

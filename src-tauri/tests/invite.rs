@@ -136,37 +136,60 @@ fn an_individual_invite_sorts_three_addresses_then_downloads_and_revokes() {
     let (app, window) = demo_app(dir.path(), None);
     activate(&app);
 
-    // Someone invited outside this app (another admin, the vendor's own page).
-    let seed = Engine::create(
-        Arc::new(Journal::in_memory().unwrap()),
-        &actions_url(&app),
-        "elsewhere",
-        &[Invitee {
-            email: "old@example.com".into(),
-            ..Invitee::default()
-        }],
-        InviteOptions::default(),
-        Arc::new(StaticToken::new(Secret::new(
-            sia_sandbox::DEMO_ACTIONS_TOKEN,
-        ))),
-    )
-    .unwrap();
-    let seeded = tauri::async_runtime::block_on(seed.run()).unwrap();
-    assert_eq!(seeded.invited, 1);
+    // Someone invited outside this app (another admin, the vendor's own page) before the check:
+    // the instance's directory says so, and the check leaves them out.
+    let seed = |email: &str| {
+        let engine = Engine::create(
+            Arc::new(Journal::in_memory().unwrap()),
+            &actions_url(&app),
+            "elsewhere",
+            &[Invitee {
+                email: email.into(),
+                ..Invitee::default()
+            }],
+            InviteOptions::default(),
+            Arc::new(StaticToken::new(Secret::new(
+                sia_sandbox::DEMO_ACTIONS_TOKEN,
+            ))),
+        )
+        .unwrap();
+        assert_eq!(
+            tauri::async_runtime::block_on(engine.run())
+                .unwrap()
+                .invited,
+            1
+        );
+    };
+    seed("old@example.com");
 
-    let (check, job) = check_and_start(
+    let check = ok(
         &window,
-        "Ann Lee <Ann@Example.com>, old@example.com;\nnot-an-address",
+        "invite_check",
+        json!({
+            "list": "Ann Lee <Ann@Example.com>, old@example.com;\nnot-an-address\nbob@example.com",
+            "teams": ["Everyone"], "role": "user", "workspace": null
+        }),
     );
     let people = check["check"]["people"].as_array().unwrap();
-    assert_eq!(people.len(), 3);
+    assert_eq!(people.len(), 4);
     assert_eq!(people[0]["email"], "Ann@example.com");
     assert_eq!(people[0]["firstName"], "Ann");
     assert_eq!(people[0]["valid"], true);
-    assert_eq!(people[1]["valid"], true);
+    assert_eq!(people[1]["valid"], false);
+    assert_eq!(people[1]["problems"][0]["code"], "already_invited");
     assert_eq!(people[2]["valid"], false);
     assert_eq!(people[2]["problems"][0]["code"], "email_invalid");
+    assert_eq!(people[3]["valid"], true);
     assert_eq!(check["check"]["counts"]["valid"], 2);
+
+    // Bob is invited elsewhere between the check and the click: the engine finds him there.
+    seed("bob@example.com");
+    let started = ok(
+        &window,
+        "invite_start_checked",
+        json!({ "checkId": check["checkId"] }),
+    );
+    let job = started["jobId"].as_str().unwrap().to_owned();
 
     // A second click on "Invite" finds nothing left to start.
     let again = invoke(
@@ -187,10 +210,12 @@ fn an_individual_invite_sorts_three_addresses_then_downloads_and_revokes() {
     assert_eq!(rows[0]["invitee"]["email"], "Ann@example.com");
     assert_eq!(rows[0]["invitee"]["teams"], json!(["Everyone"]));
     assert_eq!(rows[0]["state"]["kind"], "invited");
+    assert_eq!(rows[1]["invitee"]["email"], "bob@example.com");
     assert_eq!(rows[1]["state"]["kind"], "alreadyThere");
 
     let sent = outbox(&app);
     assert_eq!(sent.get("ann@example.com"), Some(&1));
+    assert_eq!(sent.get("bob@example.com"), Some(&1));
     assert_eq!(
         sent.get("old@example.com"),
         Some(&1),
@@ -231,6 +256,10 @@ fn an_individual_invite_sorts_three_addresses_then_downloads_and_revokes() {
         .collect();
     assert!(!users.contains(&"ann@example.com".to_owned()));
     assert!(users.contains(&"old@example.com".to_owned()));
+    assert!(
+        users.contains(&"bob@example.com".to_owned()),
+        "not this job's invitation"
+    );
     let results = ok(&window, "invite_results", json!({ "jobId": job }));
     assert_eq!(results["rows"][0]["state"]["kind"], "revoked");
     assert_eq!(results["summary"]["revoked"], 1);

@@ -46,6 +46,25 @@ pub struct ActionsConfig {
     pub bulk_max_payload_bytes: usize,
     /// Where the data sync reads people from; `None` until a Marketo client is plugged in.
     pub people_source: Option<Arc<dyn PeopleSource>>,
+    /// The Client ID and Secret that activation shows as Integration Information. `None` makes
+    /// fresh random ones. The sandbox sets its Marketo stand-in's API user here, so what the admin
+    /// copies from the card is a credential Marketo's identity endpoint accepts, as in the product.
+    pub integration_credentials: Option<IntegrationCredentials>,
+}
+
+/// A Client ID and Secret pair for the Integration Information card.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IntegrationCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for IntegrationCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntegrationCredentials")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ActionsConfig {
@@ -61,6 +80,7 @@ impl Default for ActionsConfig {
             bulk_max_operations: 1000,
             bulk_max_payload_bytes: 1_048_576,
             people_source: None,
+            integration_credentials: None,
         }
     }
 }
@@ -78,6 +98,7 @@ impl std::fmt::Debug for ActionsConfig {
             .field("bulk_max_operations", &self.bulk_max_operations)
             .field("bulk_max_payload_bytes", &self.bulk_max_payload_bytes)
             .field("people_source", &self.people_source.is_some())
+            .field("integration_credentials", &self.integration_credentials)
             .finish()
     }
 }

@@ -13,7 +13,7 @@ mod service;
 mod store;
 pub mod sync;
 
-pub use config::{ActionsConfig, RateLimit};
+pub use config::{ActionsConfig, IntegrationCredentials, RateLimit};
 pub use error::{ActionsError, ProtectedBecause};
 pub use model::{Invitation, InvitationStatus, Role, UserRecord};
 pub use service::ActionsService;

@@ -161,6 +161,7 @@ mod tests {
             team_limit: 5,
             invite_link_base: "http://127.0.0.1/i".into(),
             munchkin_id: "123-ABC-456".into(),
+            integration: None,
         };
         let mut state = State::default();
         state.activate(

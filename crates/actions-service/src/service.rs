@@ -84,6 +84,7 @@ impl ActionsService {
             team_limit: config.team_limit,
             invite_link_base: config.invite_link_base.clone(),
             munchkin_id: config.munchkin_id.clone(),
+            integration: config.integration_credentials.clone(),
         };
         let (state, db) = match &config.sqlite_path {
             Some(path) => {
@@ -170,6 +171,14 @@ impl ActionsService {
     /// Plugs in (or replaces) where the data sync reads people from; a running sync keeps its source.
     pub fn set_people_source(&self, source: Arc<dyn PeopleSource>) {
         *self.shared.source.lock().unwrap_or_else(|p| p.into_inner()) = Some(source);
+    }
+
+    /// The 13 synced fields of one stored person (keys as in `sync::SYNC_FIELDS`), by Marketo id.
+    pub fn synced_person(&self, marketo_id: &str) -> Option<serde_json::Value> {
+        let people = self.shared.people.lock().unwrap_or_else(|p| p.into_inner());
+        people
+            .get(marketo_id)
+            .and_then(|json| serde_json::from_str(json).ok())
     }
 
     /// How many distinct people the sync has stored.

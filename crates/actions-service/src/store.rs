@@ -17,6 +17,8 @@ pub struct Limits {
     pub team_limit: usize,
     pub invite_link_base: String,
     pub munchkin_id: String,
+    /// Integration Information to hand out at activation; random when `None`.
+    pub integration: Option<crate::config::IntegrationCredentials>,
 }
 
 /// What an invite asks for (a SCIM create, a bulk POST, or an activation).
@@ -266,8 +268,12 @@ impl State {
             {
                 self.instance.activated_at = Some(now_rfc3339());
                 self.instance.original_user_id = Some(u.id.clone());
-                self.instance.client_id = Some(new_id());
-                self.instance.client_secret = Some(random_hex(24));
+                let (id, secret) = match &limits.integration {
+                    Some(c) => (c.client_id.clone(), c.client_secret.clone()),
+                    None => (new_id(), random_hex(24)),
+                };
+                self.instance.client_id = Some(id);
+                self.instance.client_secret = Some(secret);
             }
             out.push((email, res));
         }
@@ -591,6 +597,7 @@ mod tests {
             team_limit: 3,
             invite_link_base: "http://127.0.0.1/inv".into(),
             munchkin_id: "123-ABC-456".into(),
+            integration: None,
         }
     }
 

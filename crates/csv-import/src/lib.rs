@@ -36,7 +36,7 @@ pub use session::{
     InviteRow, OpenOptions, PREVIEW_ROWS, Page, RowFilter, RowKind, RowView, Summary,
 };
 pub use source::SourceKind;
-pub use validate::{Directory, Role, SalesforceUser, parse_role};
+pub use validate::{Directory, DirectoryCheck, Role, SalesforceUser, SkippedCheck, parse_role};
 
 /// For the fuzzer: the allocation-free email check never accepts what `email_address` rejects.
 #[doc(hidden)]

@@ -10,8 +10,8 @@ use crate::mapping::{Mapping, SavedMappings, apply_manual, auto_map};
 use crate::source::{self, SourceKind};
 use crate::table::{Table, parse, parse_split};
 use crate::validate::{
-    DirIndex, Directory, Role, RowSource, check, email_key, is_footer_like, parse_role, resolve,
-    split_teams,
+    DirIndex, Directory, Role, RowSource, SkippedCheck, check, email_key, is_footer_like,
+    parse_role, resolve, split_teams,
 };
 use encoding_rs::Encoding;
 use rustc_hash::FxHashMap;
@@ -93,6 +93,8 @@ pub struct Summary {
     pub mapping: Mapping,
     pub counts: Counts,
     pub seats_left: Option<u32>,
+    /// Checks that did not run because a service's facts were missing (see `Directory`).
+    pub skipped_checks: Vec<SkippedCheck>,
     pub sheets: Vec<String>,
     pub sheet: Option<String>,
     /// False for a head-only preview: counts cover only the first rows.
@@ -672,6 +674,7 @@ impl ImportSession {
             mapping: self.mapping.clone(),
             counts: self.counts,
             seats_left: self.dir.seats_left,
+            skipped_checks: self.directory.skipped_checks.clone(),
             sheets: self.sheets.clone(),
             sheet: self.sheet.clone(),
             complete: self.complete,

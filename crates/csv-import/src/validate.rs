@@ -25,6 +25,32 @@ pub struct Directory {
     pub seats_left: Option<u32>,
     /// Present when Salesforce is connected.
     pub salesforce_users: Option<Vec<SalesforceUser>>,
+    /// Checks the caller could not fill (a service unreachable or not connected), so the UI can
+    /// say which problems this import cannot see. The matching fields above are empty or `None`.
+    pub skipped_checks: Vec<SkippedCheck>,
+}
+
+/// A group of checks that needs a service's facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "CsvDirectoryCheck")]
+pub enum DirectoryCheck {
+    /// Already invited or active in the Actions instance.
+    AlreadyInActions,
+    SeatsLeft,
+    TeamsExist,
+    /// A Salesforce user with the email exists, is active and has API Enabled.
+    Salesforce,
+}
+
+/// One group of checks that did not run, and why (an error code the UI translates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "CsvSkippedCheck")]
+pub struct SkippedCheck {
+    pub check: DirectoryCheck,
+    /// e.g. `actions_unreachable`, `actions_not_connected`, `salesforce_not_connected`.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

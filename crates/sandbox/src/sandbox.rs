@@ -8,7 +8,7 @@ use crate::marketo::{self, MarketoConfig, MarketoControl, MarketoCredentials};
 use crate::salesforce::{self, OrgType, SalesforceConfig, SalesforceControl};
 use crate::store::Store;
 use serde::Serialize;
-use sia_actions_service::{ActionsConfig, ActionsService};
+use sia_actions_service::{ActionsConfig, ActionsService, IntegrationCredentials};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +56,9 @@ pub struct SandboxConfig {
     pub actions: Option<ActionsConfig>,
     /// Serve this router as the Actions API instead of the built-in service (for other implementations).
     pub actions_router: Option<axum::Router>,
+    /// How the built-in Actions service's data sync talks to the Marketo stand-in (the real
+    /// REST client, `sia_marketo::MarketoPeopleSource`); used unless `actions.people_source` is set.
+    pub sync_client: sia_marketo::ClientConfig,
 }
 
 /// Bearer token the demo and test Actions service accepts (a public, local-only value).
@@ -70,6 +73,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("state_file", &self.state_file.as_ref().map(|_| "<set>"))
             .field("actions", &self.actions)
             .field("actions_router", &self.actions_router.is_some())
+            .field("sync_client", &self.sync_client)
             .finish()
     }
 }
@@ -88,6 +92,7 @@ impl SandboxConfig {
             actions_faults: Vec::new(),
             actions: Some(ActionsConfig::with_token(DEMO_ACTIONS_TOKEN)),
             actions_router: None,
+            sync_client: sia_marketo::ClientConfig::default(),
         }
     }
 
@@ -168,6 +173,12 @@ impl Sandbox {
             (Some(_), Some(router), _) => Some(router),
             (Some(bound), None, Some(mut ac)) => {
                 ac.munchkin_id = config.marketo.credentials.munchkin_id.clone();
+                // The Integration Information card shows the stand-in's API user, so step 3's
+                // pasted credentials log in to the Marketo stand-in as they would to Marketo.
+                ac.integration_credentials = Some(IntegrationCredentials {
+                    client_id: config.marketo.credentials.client_id.clone(),
+                    client_secret: config.marketo.credentials.client_secret.clone(),
+                });
                 ac.invite_link_base = format!("{}/invitations", bound.base_url());
                 if let Some(state) = &config.state_file {
                     ac.sqlite_path = Some(state.with_extension("actions.sqlite"));
@@ -204,6 +215,18 @@ impl Sandbox {
         );
         let marketo =
             harness::serve_bound(mk_bound, mk_router, opts("marketo", &config.marketo_faults));
+        // The data sync reads the Marketo stand-in through the real client, unless the caller
+        // plugged in a source of its own.
+        if let Some(service) = &actions_service
+            && service.config().people_source.is_none()
+        {
+            let source = sia_marketo::MarketoPeopleSource::with_endpoint(
+                config.sync_client.clone(),
+                &marketo.base_url(),
+            )
+            .map_err(|e| SandboxError::Config(format!("marketo sync source: {}", e.code())))?;
+            service.set_people_source(Arc::new(source));
+        }
         let actions = match (actions_bound, actions_router) {
             (Some(bound), Some(router)) => Some(harness::serve_bound(
                 bound,

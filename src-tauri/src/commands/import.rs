@@ -39,11 +39,22 @@ fn import(state: &State<'_, AppState>) -> ImportState {
 }
 
 /// Opens a file chosen with Browse (a dropped file takes the same route through the window hook).
+/// Rows are checked against the Actions instance and Salesforce as they are now.
 #[tauri::command]
 pub async fn import_open(state: State<'_, AppState>, path: PathBuf) -> IpcResult<Summary> {
+    let directory = crate::directory::load(&state).await?;
     let import = import(&state);
     let locale = locale_tag(&state.os_locale);
-    blocking(move || import.open(&path, locale)).await
+    blocking(move || import.open(&path, locale, directory)).await
+}
+
+/// Reads the Actions instance and Salesforce again and re-checks every row (edits are kept):
+/// after inviting someone elsewhere, or once a service that was unreachable answers.
+#[tauri::command]
+pub async fn import_refresh_directory(state: State<'_, AppState>) -> IpcResult<Summary> {
+    let directory = crate::directory::load(&state).await?;
+    let import = import(&state);
+    blocking(move || import.with(|s| Ok(s.set_directory(directory)))).await
 }
 
 /// The open import's summary (None when no file is open), for a screen that is shown again.

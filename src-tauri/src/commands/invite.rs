@@ -26,7 +26,7 @@ async fn blocking<T: Send + 'static>(
 /// Teams, workspaces and seats the form offers.
 #[tauri::command]
 pub async fn invite_form_info(state: State<'_, AppState>) -> IpcResult<InviteFormInfo> {
-    Ok(invite::form_info(&invite::directory(&state)?))
+    Ok(invite::form_info(&invite::directory(&state).await?))
 }
 
 /// Checks a typed or pasted list with the import's cleaning and validation; keeps its valid people.
@@ -38,7 +38,7 @@ pub async fn invite_check(
     role: Role,
     workspace: Option<String>,
 ) -> IpcResult<InviteListCheck> {
-    let directory = invite::directory(&state)?;
+    let directory = invite::directory(&state).await?;
     let defaults = PeopleDefaults {
         teams,
         role,

@@ -47,7 +47,7 @@ pub struct SalesforceChecks {
 }
 
 /// The saved settings, or sensible defaults: the demo's stand-in in demo mode, production otherwise.
-fn settings(state: &AppState) -> IpcResult<SalesforceLoginSettings> {
+pub(crate) fn settings(state: &AppState) -> IpcResult<SalesforceLoginSettings> {
     let saved = state.with_store(|s| s.preference(Preference::SalesforceLogin))?;
     if let Some(settings) = saved.and_then(|json| serde_json::from_str(&json).ok()) {
         return Ok(settings);

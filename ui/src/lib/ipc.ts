@@ -80,6 +80,7 @@ export type DragState = "enter" | "over" | "leave" | "drop";
 
 export const importIpc = {
   open: (path: string) => call<CsvSummary>("import_open", { path }),
+  refreshDirectory: () => call<CsvSummary>("import_refresh_directory"),
   summary: () => call<CsvSummary | null>("import_summary"),
   page: (offset: number, limit: number, filter: CsvRowFilter) =>
     call<CsvPage>("import_page", { offset, limit, filter }),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, within } from "@testing-library/svelte";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -65,6 +65,7 @@ function summary(
     },
     counts: counts(),
     seatsLeft: null,
+    skippedChecks: [],
     sheets: [],
     sheet: null,
     complete: true,
@@ -142,6 +143,11 @@ function backend(open: CsvSummary | { code: string; message: string }, total = 3
           return { confirmed: 2, skipped: 1 };
         case "import_export_clean":
           return 2;
+        case "import_refresh_directory":
+          return {
+            ...(current ?? summary({ email: { column: 0, confidence: "exact" } })),
+            skippedChecks: [],
+          };
         default:
           throw { code: "unknown_command", message: cmd };
       }
@@ -162,6 +168,32 @@ afterEach(() => {
 });
 
 describe("the spreadsheet import", () => {
+  it("names the checks that did not run and reads Actions and Salesforce again on request", async () => {
+    const calls = backend(
+      summary(
+        { email: { column: 0, confidence: "exact" } },
+        {
+          skippedChecks: [
+            { check: "alreadyInActions", reason: "actions_unreachable" },
+            { check: "salesforce", reason: "salesforce_not_connected" },
+          ],
+        },
+      ),
+    );
+    render(ImportView);
+    await openFile();
+    const box = await screen.findByTestId("import-skipped-checks");
+    expect(box.textContent).toContain(
+      "already invited or active in Actions — the Actions admin API cannot be reached",
+    );
+    expect(box.textContent).toContain("Salesforce is not connected (step 2)");
+    await userEvent.click(
+      screen.getByRole("button", { name: "Check again against Actions and Salesforce" }),
+    );
+    expect(calls.some((c) => c.cmd === "import_refresh_directory")).toBe(true);
+    await waitFor(() => expect(screen.queryByTestId("import-skipped-checks")).toBeNull());
+  });
+
   it("applies exact matches, leaves suggestions unapplied until accepted, and confirms the mapping", async () => {
     const calls = backend(
       summary({

@@ -3,6 +3,7 @@ import type { CsvCounts } from "./CsvCounts";
 import type { CsvDelimiter } from "./CsvDelimiter";
 import type { CsvEncodingInfo } from "./CsvEncodingInfo";
 import type { CsvMapping } from "./CsvMapping";
+import type { CsvSkippedCheck } from "./CsvSkippedCheck";
 import type { CsvSourceKind } from "./CsvSourceKind";
 
 export type CsvSummary = { fileName: string, source: CsvSourceKind, encoding: CsvEncodingInfo | null, delimiter: CsvDelimiter | null, hasHeader: boolean, 
@@ -13,7 +14,11 @@ headerLine: number | null,
 /**
  * Header labels, or empty strings for a file without a header row.
  */
-headers: Array<string>, columns: number, mapping: CsvMapping, counts: CsvCounts, seatsLeft: number | null, sheets: Array<string>, sheet: string | null, 
+headers: Array<string>, columns: number, mapping: CsvMapping, counts: CsvCounts, seatsLeft: number | null, 
+/**
+ * Checks that did not run because a service's facts were missing (see `Directory`).
+ */
+skippedChecks: Array<CsvSkippedCheck>, sheets: Array<string>, sheet: string | null, 
 /**
  * False for a head-only preview: counts cover only the first rows.
  */
