@@ -92,3 +92,11 @@ impl From<sia_actions::ActionsError> for IpcError {
         }
     }
 }
+
+impl From<sia_invite::InviteError> for IpcError {
+    fn from(error: sia_invite::InviteError) -> Self {
+        // sia-invite's messages never carry a token or a path.
+        tracing::warn!(code = error.code(), "invite error: {error}");
+        IpcError::new(format!("invite_{}", error.code()), error.to_string())
+    }
+}

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod import;
+pub mod invite;
 pub mod locale;
 pub mod marketo;
 pub mod salesforce;
@@ -73,6 +74,18 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::actions::actions_disconnect_marketo,
         commands::actions::sync_progress,
         commands::actions::sync_start,
+        commands::invite::invite_form_info,
+        commands::invite::invite_check,
+        commands::invite::invite_start_checked,
+        commands::invite::invite_start_import,
+        commands::invite::invite_overview,
+        commands::invite::invite_pause,
+        commands::invite::invite_resume,
+        commands::invite::invite_cancel,
+        commands::invite::invite_resume_job,
+        commands::invite::invite_results,
+        commands::invite::invite_export_results,
+        commands::invite::invite_revoke,
     ])
 }
 
@@ -108,10 +121,21 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
-    if let Err(error) = result {
-        eprintln!("SIA Setup could not start: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            // Quitting is not cancelling: a running invite job stops where it is and is offered
+            // for resuming on the next start (docs/decisions.md §9).
+            if let tauri::RunEvent::Exit = event
+                && let Some(state) = handle.try_state::<AppState>()
+            {
+                state.invite.stop_for_quit();
+            }
+        }),
+        Err(error) => {
+            eprintln!("SIA Setup could not start: {error}");
+            std::process::exit(1);
+        }
     }
 }
 

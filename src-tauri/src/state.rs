@@ -53,6 +53,8 @@ pub struct AppState {
     pub import: crate::import::ImportState,
     /// A pasted Marketo Client Secret not yet saved.
     pub marketo: crate::marketo::MarketoState,
+    /// Step 5's invite jobs, journaled in `invites.sqlite` in the data folder.
+    pub invite: crate::invite::InviteState,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -110,6 +112,7 @@ impl AppState {
             salesforce: SalesforceState::default(),
             import: Default::default(),
             marketo: Default::default(),
+            invite: crate::invite::InviteState::new(Some(data_dir.join(INVITE_JOURNAL))),
         }
     }
 
@@ -148,6 +151,9 @@ impl AppState {
         f(&guard)
     }
 }
+
+/// The invite journal's file name in the data folder.
+pub const INVITE_JOURNAL: &str = "invites.sqlite";
 
 /// An in-memory SQLite database only fails to open when the process is out of memory.
 fn unreachable_in_memory() -> ! {

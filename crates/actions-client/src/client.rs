@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode, header};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use sia_vault::Secret;
+use sia_secret::Secret;
 
 use crate::error::ActionsError;
 use crate::scim;

@@ -2,7 +2,7 @@
 //! Wire shapes that only the client reads stay private in `client.rs`; these are the public ones.
 
 use serde::{Deserialize, Serialize};
-use sia_vault::Secret;
+use sia_secret::Secret;
 use ts_rs::TS;
 
 /// The instance (`GET /api/v1/instance`).

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sia_actions::{ActionsClient, ActionsNewUser, ActionsSalesforceLogin, ActionsSyncState};
 use sia_sandbox::SandboxConfig;
-use sia_vault::Secret;
+use sia_secret::Secret;
 use support::*;
 
 fn new_user(email: &str) -> ActionsNewUser {

@@ -10,6 +10,7 @@ mod export;
 mod fields;
 mod mapping;
 mod names;
+mod people;
 mod report;
 mod session;
 mod source;
@@ -26,6 +27,9 @@ pub use mapping::{
     Confidence, FieldMapping, Mapping, SavedMappings, Suggestion, header_key, normalize_header,
 };
 pub use names::split_full_name;
+pub use people::{
+    CheckedPerson, ListedPerson, PeopleCheck, PeopleDefaults, check_people, parse_people_list,
+};
 pub use report::{InspectReport, RowProblems, Source, inspect};
 pub use session::{
     Counts, EditOutcome, EncodingInfo, FieldValue, HEAD_BYTES, ImportSession, InvalidPolicy,

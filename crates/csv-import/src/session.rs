@@ -229,6 +229,8 @@ pub struct ImportSession {
     first_of: FxHashMap<u64, u32>,
     edits: FxHashMap<u32, Vec<(TargetField, String)>>,
     counts: Counts,
+    /// A typed list (the individual-invite form): every entry is a person, never a footer.
+    list: bool,
 }
 
 impl ImportSession {
@@ -316,7 +318,40 @@ impl ImportSession {
             first_of: FxHashMap::default(),
             edits: FxHashMap::default(),
             counts: Counts::default(),
+            list: false,
         }
+    }
+
+    /// A session over rows built in memory (the individual-invite form), with a fixed mapping:
+    /// no header, no footer detection, the same cleaning, checks, dedupe and seats as a file.
+    pub(crate) fn from_list(
+        table: Table,
+        columns: &BTreeMap<TargetField, Option<u32>>,
+        directory: Directory,
+    ) -> Self {
+        let opts = OpenOptions {
+            directory,
+            has_header: Some(false),
+            threads: Some(1),
+            ..OpenOptions::default()
+        };
+        let mut s = Self::empty(
+            "list".to_owned(),
+            SourceKind::Text,
+            Vec::new(),
+            0,
+            true,
+            opts,
+        );
+        s.list = true;
+        s.table = table;
+        s.derive_header();
+        let cols = s.table.max_cols();
+        let base = auto_map(None, &[], cols, &SavedMappings::default());
+        // An empty list has no columns to map; it then confirms nobody.
+        s.mapping = apply_manual(&base, None, cols, columns).unwrap_or(base);
+        s.validate_all();
+        s
     }
 
     fn from_text(
@@ -496,6 +531,9 @@ impl ImportSession {
     /// First data row of the trailing block of non-people lines.
     fn footer_start(&self) -> usize {
         let ds = self.data_start();
+        if self.list {
+            return self.table.rows().saturating_sub(ds);
+        }
         let exp = self.expected_cols().max(1);
         let mut r = self.table.rows();
         while r > ds {

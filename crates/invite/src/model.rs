@@ -160,9 +160,13 @@ pub struct InviteOptions {
     /// Attempts per row before it is marked failed (lookups do not count).
     pub max_attempts: u32,
     /// First retry delay; doubles each attempt up to `backoff_max_ms`, with full jitter.
+    // JSON carries these as plain numbers (the UI receives them in `InviteJobInfo`).
+    #[ts(type = "number")]
     pub backoff_base_ms: u64,
+    #[ts(type = "number")]
     pub backoff_max_ms: u64,
     /// Per-request timeout.
+    #[ts(type = "number")]
     pub request_timeout_ms: u64,
 }
 

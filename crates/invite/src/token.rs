@@ -1,36 +1,13 @@
 //! Access tokens: a type that redacts itself, and the caller's provider that can hand out a newer one.
 //! The engine asks for a refresh only when the token it used is the one the service rejected.
 
-use std::fmt;
 use std::sync::Mutex;
 
 use crate::error::{InviteError, Result};
 
-/// A bearer token. Debug and Display print `[redacted]`; only `expose` reveals it, for the header.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+/// A bearer token: the workspace's one secret type (crate sia-secret). Debug and Display print
+/// `[redacted]`; only `expose` reveals it, for the header.
+pub use sia_secret::Secret;
 
 /// Where the engine gets its token (the app: the vault and an OAuth refresh; the CLI: `SIA_TOKEN`).
 #[async_trait::async_trait]

@@ -1,32 +1,9 @@
-//! The Client Secret in memory: redacted in every formatter, wiped when dropped.
+//! The Client Secret in memory (the shared redacting type) and the credentials the client logs in with.
 //! Reading it takes an explicit `expose()`, so each place the raw value is used is easy to audit.
 
-use zeroize::Zeroizing;
-
-/// A Marketo Client Secret. `Debug` prints `[redacted]`; there is no `Display` and no `Serialize`.
-#[derive(Clone)]
-pub struct ClientSecret(Zeroizing<String>);
-
-impl ClientSecret {
-    pub fn new(value: impl Into<String>) -> Self {
-        ClientSecret(Zeroizing::new(value.into()))
-    }
-
-    /// The raw value: only for the identity call and for handing to the vault.
-    pub fn expose(&self) -> &str {
-        self.0.as_str()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ClientSecret([redacted])")
-    }
-}
+/// A Marketo Client Secret: the workspace's one secret type (crate sia-secret). `Debug` and
+/// `Display` print `[redacted]`; serializing prints `[redacted]` too; dropped values are wiped.
+pub use sia_secret::Secret as ClientSecret;
 
 /// What the client logs in with: where, as whom, and the secret.
 #[derive(Clone, Debug)]

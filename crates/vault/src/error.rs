@@ -4,12 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Why a pasted secret was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretProblem {
-    Empty,
-    InnerWhitespace,
-}
+/// Why a pasted secret was refused (the shared secret type's own reasons).
+pub use sia_secret::SecretProblem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 use crate::error::VaultError;
-use crate::secret::Secret;
+use crate::secret::{Secret, cleaned};
 
 /// The three services the app holds credentials for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -119,14 +119,14 @@ impl Credentials {
     pub(crate) fn cleaned(self) -> Result<Credentials, VaultError> {
         Ok(match self {
             Credentials::Marketo(m) => Credentials::Marketo(MarketoCredentials {
-                client_id: m.client_id.cleaned("client ID")?,
-                client_secret: m.client_secret.cleaned("client secret")?,
+                client_id: cleaned(m.client_id, "client ID")?,
+                client_secret: cleaned(m.client_secret, "client secret")?,
             }),
             Credentials::Salesforce(s) => Credentials::Salesforce(SalesforceCredentials {
-                refresh_token: s.refresh_token.cleaned("refresh token")?,
+                refresh_token: cleaned(s.refresh_token, "refresh token")?,
             }),
             Credentials::Actions(a) => Credentials::Actions(ActionsCredentials {
-                api_token: a.api_token.cleaned("API token")?,
+                api_token: cleaned(a.api_token, "API token")?,
             }),
         })
     }

@@ -5,5 +5,6 @@ pub mod actions;
 pub mod app;
 pub mod credentials;
 pub mod import;
+pub mod invite;
 pub mod marketo;
 pub mod salesforce;

@@ -13,7 +13,8 @@ export type View =
   | { kind: "dashboard" }
   | { kind: "settings" }
   | { kind: "step"; step: StepId }
-  | { kind: "import" };
+  | { kind: "import" }
+  | { kind: "invite"; jobId: string | null };
 
 export const app = $state<{
   info: AppInfo | null;
@@ -72,6 +73,11 @@ export function openSettings(): void {
 /** Step 5's spreadsheet import. */
 export function openImport(): void {
   app.view = { kind: "import" };
+}
+
+/** Step 5's invites: the form, or the job `jobId` (started from the import). */
+export function openInvite(jobId: string | null = null): void {
+  app.view = { kind: "invite", jobId };
 }
 
 /** Runs an intent for a screen of its own, showing its error in the banner. */

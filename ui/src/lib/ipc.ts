@@ -127,3 +127,36 @@ export const importIpc = {
 function quietly(unlisten: UnlistenFn): void {
   void Promise.resolve(unlisten()).catch(() => {});
 }
+
+// ----- Step 5: invites (the form, the import's hand-off, the running job) -----
+import type { CsvRole } from "./bindings/CsvRole";
+import type { InviteFinished } from "./bindings/InviteFinished";
+import type { InviteFormInfo } from "./bindings/InviteFormInfo";
+import type { InviteListCheck } from "./bindings/InviteListCheck";
+import type { InviteOverview } from "./bindings/InviteOverview";
+import type { InviteProgress } from "./bindings/InviteProgress";
+import type { InviteResults } from "./bindings/InviteResults";
+import type { InviteRevokeSummary } from "./bindings/InviteRevokeSummary";
+import type { InviteStarted } from "./bindings/InviteStarted";
+
+export const inviteIpc = {
+  formInfo: () => call<InviteFormInfo>("invite_form_info"),
+  check: (list: string, teams: string[], role: CsvRole, workspace: string | null) =>
+    call<InviteListCheck>("invite_check", { list, teams, role, workspace }),
+  startChecked: (checkId: number) => call<InviteStarted>("invite_start_checked", { checkId }),
+  startImport: (policy: CsvInvalidPolicy) => call<InviteStarted>("invite_start_import", { policy }),
+  overview: () => call<InviteOverview>("invite_overview"),
+  pause: () => call<void>("invite_pause"),
+  resume: () => call<void>("invite_resume"),
+  cancel: () => call<void>("invite_cancel"),
+  resumeJob: (jobId: string, cancel: boolean) =>
+    call<InviteStarted>("invite_resume_job", { jobId, cancel }),
+  results: (jobId: string) => call<InviteResults>("invite_results", { jobId }),
+  exportResults: (jobId: string, path: string) =>
+    call<number>("invite_export_results", { jobId, path }),
+  revoke: (jobId: string) => call<InviteRevokeSummary>("invite_revoke", { jobId }),
+  onProgress: (handler: (progress: InviteProgress) => void): Promise<UnlistenFn> =>
+    listen<InviteProgress>("invite-progress", (e) => handler(e.payload)),
+  onFinished: (handler: (finished: InviteFinished) => void): Promise<UnlistenFn> =>
+    listen<InviteFinished>("invite-finished", (e) => handler(e.payload)),
+};

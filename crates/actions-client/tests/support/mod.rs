@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sia_actions::{ActionsClient, ActionsSyncState, ActionsSyncStatus};
 use sia_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
-use sia_vault::Secret;
+use sia_secret::Secret;
 
 /// The Marketo admin the stand-in lists first (see the Marketo stand-in's users).
 pub const ADMIN: &str = "jordan.lee@acme-demo.example";

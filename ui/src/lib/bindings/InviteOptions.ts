@@ -28,8 +28,8 @@ maxAttempts: number,
 /**
  * First retry delay; doubles each attempt up to `backoff_max_ms`, with full jitter.
  */
-backoffBaseMs: bigint, backoffMaxMs: bigint, 
+backoffBaseMs: number, backoffMaxMs: number, 
 /**
  * Per-request timeout.
  */
-requestTimeoutMs: bigint, };
+requestTimeoutMs: number, };

@@ -1,0 +1,158 @@
+// Step 5's individual invites in the real window, in demo mode: the demo instance is activated
+// (step 1, done over the stand-in's HTTP API as the admin would have done it), then two people
+// are typed into the form, checked, confirmed and invited; the results screen shows both as
+// invited and the stand-in's outbox has exactly one invitation each. Screenshots in en and zh-TW.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadCatalogue } from "./catalogue.mjs";
+import { Session, startDriver } from "./webdriver.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const app = process.env.SIA_APP_BINARY;
+const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
+const en = loadCatalogue("en");
+const zh = loadCatalogue("zh-TW");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+// The demo stand-in's public, local-only token (sia_sandbox::DEMO_ACTIONS_TOKEN), not a credential.
+const DEMO_TOKEN = "sia-sandbox-actions-demo-token";
+mkdirSync(screenshots, { recursive: true });
+
+const clickByText = (session, text) =>
+  session.waitFor(
+    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === arguments[0] && !b.disabled);
+     if (!b) return null; b.click(); return true;`,
+    [text],
+    { what: `a button reading "${text}"` },
+  );
+
+async function invoke(session, command, args = {}) {
+  const out = await session.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+       .then((r) => done(JSON.stringify({ ok: r })), (e) => done(JSON.stringify({ error: e })));`,
+    [command, args],
+  );
+  const parsed = JSON.parse(out);
+  assert.equal(parsed.error, undefined, JSON.stringify(parsed.error));
+  return parsed.ok;
+}
+
+async function seriousViolations(session) {
+  await session.execute(`${axeSource}; return true;`);
+  await session.setTimeouts(30000);
+  const json = await session.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    window.axe.run(document, { resultTypes: ["violations"] }).then((r) => done(JSON.stringify(r.violations)));
+  `);
+  return JSON.parse(json)
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
+}
+
+async function actions(url, method, route, body) {
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${DEMO_TOKEN}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} ${route}: ${response.status}`);
+  return response.json();
+}
+
+describe("inviting people through the form in the real window", () => {
+  let driver;
+  let dataDir;
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), "sia-e2e-invite-"));
+    driver = await startDriver({
+      env: { SIA_DATA_DIR: dataDir, SIA_DEMO: "1", LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" },
+    });
+  });
+
+  after(async () => {
+    await driver?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("invites two people and shows the results in en and zh-TW", async () => {
+    const session = await Session.create(driver.url, app);
+    try {
+      await session.setTimeouts(30000);
+      await session.find('li[data-step="inviteUsers"] button');
+      const info = await invoke(session, "app_info");
+      const url = info.demoServices?.actionsUrl;
+      assert.ok(url, "the demo serves the Actions API");
+      // Step 1 (activation) is not this screen's job: the admin did it already.
+      await actions(url, "POST", "/api/v1/instance/activation", {
+        admins: [{ email: "admin@example.com" }],
+      });
+
+      await (await session.find('li[data-step="inviteUsers"] button')).click();
+      await (await session.find("[data-testid=open-invite]")).click();
+      await session.find("#invite-list");
+      await session.execute(
+        `const el = document.getElementById("invite-list");
+         el.value = arguments[0];
+         el.dispatchEvent(new Event("input", { bubbles: true }));
+         return true;`,
+        ["Mei Lin <mei.lin@example.com>; raj@example.com\nnot-an-address"],
+      );
+      writeFileSync(path.join(screenshots, "invite-form-en.png"), await session.screenshot());
+      await clickByText(session, en.invite.form.check);
+      const will = await session.waitFor(
+        `return document.querySelector("[data-testid=invite-will]")?.textContent || null;`,
+        [],
+        { what: "the confirmation" },
+      );
+      assert.match(will, /mei\.lin@example\.com/);
+      assert.match(will, /raj@example\.com/);
+      const willNot = await (await session.find("[data-testid=invite-will-not]")).text();
+      assert.match(willNot, /not-an-address/);
+      assert.deepEqual(await seriousViolations(session), [], "no serious violations (confirmation)");
+      writeFileSync(path.join(screenshots, "invite-confirm-en.png"), await session.screenshot());
+
+      await clickByText(session, en.invite.confirm.send.replace("{count}", "2"));
+      await session.waitFor(
+        `return document.querySelector("[data-testid=invite-results] tbody tr") ? true : null;`,
+        [],
+        { what: "the results screen", timeout: 30000 },
+      );
+      const states = await session.execute(
+        `return [...document.querySelectorAll("[data-testid=invite-results] tbody tr")].map((r) => r.dataset.state + ":" + r.cells[0].textContent);`,
+      );
+      assert.deepEqual(states.sort(), ["invited:mei.lin@example.com", "invited:raj@example.com"]);
+      const summary = await (await session.find("[data-testid=invite-results-summary]")).text();
+      assert.match(summary, /^2 invited/);
+      assert.deepEqual(await seriousViolations(session), [], "no serious violations (results)");
+      writeFileSync(path.join(screenshots, "invite-results-en.png"), await session.screenshot());
+
+      const outbox = await actions(url, "GET", "/api/v1/demo/outbox");
+      const list = Array.isArray(outbox) ? outbox : (outbox.invitations ?? outbox.outbox ?? []);
+      const recipients = list.map((i) => i.recipient.toLowerCase()).filter((r) => r !== "admin@example.com");
+      assert.deepEqual(recipients.sort(), ["mei.lin@example.com", "raj@example.com"]);
+
+      await (await session.find('button[data-lang="zh-TW"]')).click();
+      await session.waitFor(
+        `return document.getElementById("invite-results-heading")?.textContent === arguments[0] || null;`,
+        [zh.invite.results.heading],
+        { what: "the results in zh-TW" },
+      );
+      const zhStates = await session.execute(
+        `return [...document.querySelectorAll("[data-testid=invite-results] tbody tr")].map((r) => r.cells[2].textContent);`,
+      );
+      assert.deepEqual(zhStates, [zh.invite.state.invited, zh.invite.state.invited]);
+      writeFileSync(path.join(screenshots, "invite-results-zh-TW.png"), await session.screenshot());
+      await clickByText(session, zh.invite.results.again);
+      await session.find("#invite-list");
+      writeFileSync(path.join(screenshots, "invite-form-zh-TW.png"), await session.screenshot());
+    } finally {
+      await session.close();
+    }
+  });
+});
