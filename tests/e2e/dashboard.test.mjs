@@ -2,12 +2,12 @@
 // switch, progress kept between runs, and no serious accessibility violation.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
+import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,7 +15,6 @@ const root = path.resolve(here, "../..");
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
 const catalogue = { en: loadCatalogue("en"), "zh-TW": loadCatalogue("zh-TW") };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const stepIds = Object.keys(catalogue.en.step);
 
 assert.ok(app, "set SIA_APP_BINARY to the built app (scripts/test.sh does)");
@@ -25,20 +24,6 @@ async function save(session, name) {
   writeFileSync(path.join(screenshots, name), await session.screenshot());
 }
 
-/** Runs axe-core in the window; returns the serious and critical violations. */
-async function axeViolations(session) {
-  await session.execute(`${axeSource}; return typeof window.axe;`);
-  await session.setTimeouts(30000);
-  const json = await session.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    window.axe.run(document, { resultTypes: ["violations"] })
-      .then((r) => done(JSON.stringify(r.violations)))
-      .catch((e) => done(JSON.stringify([{ id: "axe-failed", impact: "critical", description: String(e), nodes: [] }])));
-  `);
-  return JSON.parse(json)
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.description} — ${v.nodes.map((n) => n.target).join(", ")}`);
-}
 
 const headingIs = (text) => [
   `const h = document.querySelector("h1"); return h && h.textContent.trim() === arguments[0] ? h.textContent : null;`,
@@ -90,14 +75,14 @@ describe("the app in a real window", () => {
       assertSevenSteps(await stepCards(session), "en");
       const badge = await session.find("[data-testid=demo-badge]");
       assert.equal(await badge.text(), catalogue.en.app.demoBadge);
-      assert.deepEqual(await axeViolations(session), [], "no serious or critical violations (en)");
+      assert.deepEqual(await seriousViolations(session), [], "no serious or critical violations (en)");
       await save(session, "dashboard-en.png");
 
       await (await session.find('button[data-lang="zh-TW"]')).click();
       await session.waitFor(...headingIs(catalogue["zh-TW"].dashboard.heading));
       assert.equal(await session.execute(`return document.documentElement.lang`), "zh-TW");
       assertSevenSteps(await stepCards(session), "zh-TW");
-      assert.deepEqual(await axeViolations(session), [], "no serious or critical violations (zh-TW)");
+      assert.deepEqual(await seriousViolations(session), [], "no serious or critical violations (zh-TW)");
       await save(session, "dashboard-zh-TW.png");
 
       // Into step 6 and back, by keyboard-reachable buttons; the confirmation is kept.
@@ -110,7 +95,7 @@ describe("the app in a real window", () => {
         [],
         { what: "step 6 to show done" },
       );
-      assert.deepEqual(await axeViolations(session), [], "no serious or critical violations (step view)");
+      assert.deepEqual(await seriousViolations(session), [], "no serious or critical violations (step view)");
       await (await session.find(".link-button")).click();
       await session.waitFor(...headingIs(catalogue["zh-TW"].dashboard.heading));
     } finally {

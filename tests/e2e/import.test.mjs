@@ -4,12 +4,12 @@
 // native file drop), then mapping → preview → confirmation, with axe-core.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
+import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,7 +17,6 @@ const root = path.resolve(here, "../..");
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
 const zh = loadCatalogue("zh-TW");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const file = path.join(root, "crates/csv-import/tests/corpus/big5_zh_tw.csv");
 mkdirSync(screenshots, { recursive: true });
 
@@ -29,17 +28,6 @@ const clickByText = (session, text) =>
     { what: `a button reading "${text}"` },
   );
 
-async function seriousViolations(session) {
-  await session.execute(`${axeSource}; return true;`);
-  await session.setTimeouts(30000);
-  const json = await session.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    window.axe.run(document, { resultTypes: ["violations"] }).then((r) => done(JSON.stringify(r.violations)));
-  `);
-  return JSON.parse(json)
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
-}
 
 describe("importing a spreadsheet in the real window", () => {
   let driver;
