@@ -1,6 +1,7 @@
 //! The canary: the setup runs with distinctive secret values (Marketo Client Secret, Actions API
 //! token, the Salesforce refresh token the stand-in issues), then every file in the app's data
-//! folder (settings, SQLite, WAL), every log line and every IPC answer is searched for them.
+//! folder (settings, SQLite, WAL), every log line, every IPC answer and every event payload is
+//! searched for them.
 //! The only place they may be is the keychain, which the test also checks (the positive control).
 
 mod common;
@@ -15,7 +16,7 @@ use sia_setup_lib::error::IpcError;
 use sia_setup_lib::state::{AppState, RunMode};
 use sia_vault::testing::FaultyStore;
 use sia_vault::{Environment, Vault};
-use tauri::Manager;
+use tauri::{Listener, Manager};
 
 const MARKETO_SECRET: &str = "CanaryMktoSecret7f3a9c2e";
 const MARKETO_CLIENT_ID: &str = "canary-mkto-client-5b1d";
@@ -76,6 +77,23 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     let state = AppState::open_with_vault(dir.path(), RunMode::Live, "en-US".into(), vault);
     let (app, window) = app_with(state);
     let answers = Mutex::new(Vec::<String>::new());
+    // Events cross IPC too: keep every payload the app emits to the page.
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    for name in [
+        "salesforce-login",
+        "import-opened",
+        "import-failed",
+        "invite-progress",
+        "invite-finished",
+    ] {
+        let events = events.clone();
+        app.listen_any(name, move |event| {
+            events
+                .lock()
+                .unwrap()
+                .push(format!("{name}: {}", event.payload()));
+        });
+    }
     let call = |cmd: &str, args: Value| -> Value {
         let result = invoke(&window, cmd, args);
         let text = match &result {
@@ -134,6 +152,17 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
         assert!(Instant::now() < deadline, "the sync did not finish");
         std::thread::sleep(Duration::from_millis(200));
     }
+    // Step 5: an individual invite job (the token goes to the engine; the journal is searched below).
+    let check = call(
+        "invite_check",
+        json!({"list": "Mei Lin <mei.lin@example.com>\nraj@example.com", "teams": ["Everyone"], "role": "user", "workspace": null}),
+    );
+    call("invite_start_checked", json!({"checkId": check["checkId"]}));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !call("invite_overview", json!({}))["running"].is_null() {
+        assert!(Instant::now() < deadline, "the invite job did not finish");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // Step 2: the Salesforce sign-in, with a headless browser following the stand-in's redirects.
     common::sign_in_to_salesforce(
         &window,
@@ -182,7 +211,12 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     }
     let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
     assert!(logs.len() > 1000, "the app logged while it ran");
-    let answers = answers.lock().unwrap().join("\n");
+    let events = events.lock().unwrap().join("\n");
+    assert!(
+        events.contains("salesforce-login"),
+        "the sign-in event was seen"
+    );
+    let answers = answers.lock().unwrap().join("\n") + "\n" + &events;
     for canary in canaries {
         assert!(!logs.contains(canary), "a secret is in the logs");
         assert!(!answers.contains(canary), "a secret crossed IPC");
