@@ -112,7 +112,20 @@ fn the_marketo_side_of_the_setup_runs_end_to_end_against_the_stand_ins() {
     assert_eq!(outbox.as_array().unwrap().len(), 2);
 
     // The original user accepts (the demo plays the invitee).
-    let original = d.ok("actions_overview", json!({}))["originalUser"].clone();
+    let active = d.ok("actions_overview", json!({}));
+    assert_eq!(active["instance"]["integrationInformationAvailable"], true);
+    assert!(
+        !active["integration"]["clientId"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        active["integration"].as_object().unwrap().len(),
+        2,
+        "no secret: {active}"
+    );
+    let original = active["originalUser"].clone();
     assert_eq!(original["email"], emails[0].as_str());
     d.ok(
         "actions_demo_accept",

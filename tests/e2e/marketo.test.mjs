@@ -85,10 +85,12 @@ describe("steps 1, 3 and 4 in the real window", () => {
       const original = await textOf(session, "original-user", "the original user");
       assert.match(original, /@/);
       assert.match(await textOf(session, "instance-status", "instance status"), new RegExp(en.activate.active));
+      assert.match(await textOf(session, "integration-card", "the Integration Information card"), /\S/);
       // The demo invitee opens the first invitation.
       await session.execute(`document.querySelector("[data-testid=demo-outbox]").open = true; return true;`);
       await clickByText(session, en.activate.demoAccept);
       assert.deepEqual(await seriousViolations(session), [], "axe: step 1");
+      await session.execute(`document.querySelector("[data-testid=activate-panel]").scrollIntoView(); return true;`);
       await save(session, "step1-activated-en.png");
 
       // Step 3: fill from the Integration Information, test and save, connect with the owner.

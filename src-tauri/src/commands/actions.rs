@@ -31,8 +31,19 @@ pub struct ActionsOverview {
     pub original_user: Option<ActionsUser>,
     /// The admin who owns the Marketo connection.
     pub marketo_owner: Option<ActionsUser>,
+    /// The Integration Information card without its secret, once the instance is active.
+    pub integration: Option<IntegrationCard>,
     /// True against the built-in stand-in: its outbox and "accept" are shown.
     pub demo: bool,
+}
+
+/// What Marketo's Integration Information card shows, minus the Client Secret (which stays in Rust).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IntegrationCard {
+    pub munchkin_id: String,
+    pub client_id: String,
 }
 
 /// The sync's state, plus what the app knows to estimate the time left.
@@ -92,12 +103,22 @@ pub async fn actions_overview(state: State<'_, AppState>) -> IpcResult<ActionsOv
         .marketo
         .as_ref()
         .and_then(|m| users.iter().find(|u| u.id == m.owner_user_id).cloned());
+    let integration = if instance.integration_information_available {
+        let card = client.integration().await?;
+        Some(IntegrationCard {
+            munchkin_id: card.munchkin_id,
+            client_id: card.client_id,
+        })
+    } else {
+        None
+    };
     Ok(ActionsOverview {
         instance,
         users,
         connections,
         original_user,
         marketo_owner,
+        integration,
         demo: state.mode == RunMode::Demo,
     })
 }

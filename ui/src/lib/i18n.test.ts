@@ -55,6 +55,7 @@ describe("the catalogues", () => {
     );
     // Brand and product names legitimately stay the same.
     expect(untranslated.map(([k]) => k).sort()).toEqual([
+      "activate.munchkinId",
       "app.title",
       "service.actions",
       "service.marketo",

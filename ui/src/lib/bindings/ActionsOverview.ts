@@ -2,6 +2,7 @@
 import type { ActionsConnections } from "./ActionsConnections";
 import type { ActionsInstance } from "./ActionsInstance";
 import type { ActionsUser } from "./ActionsUser";
+import type { IntegrationCard } from "./IntegrationCard";
 
 /**
  * Everything steps 1 and 3 show about the Actions instance, read in one go.
@@ -15,6 +16,10 @@ originalUser: ActionsUser | null,
  * The admin who owns the Marketo connection.
  */
 marketoOwner: ActionsUser | null, 
+/**
+ * The Integration Information card without its secret, once the instance is active.
+ */
+integration: IntegrationCard | null, 
 /**
  * True against the built-in stand-in: its outbox and "accept" are shown.
  */
