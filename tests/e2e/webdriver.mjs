@@ -1,6 +1,9 @@
 // A small W3C WebDriver client over fetch, enough to drive the app through
 // tauri-driver: sessions, elements, clicks, scripts and screenshots.
 import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
 
@@ -24,9 +27,16 @@ export async function freePort() {
 export async function startDriver({ env }) {
   const port = await freePort();
   const nativePort = await freePort();
+  // The driver, WebKitWebDriver and the app get their own process group, killed as one on stop,
+  // and write to a log file rather than the test runner's pipe: an app that outlived its session
+  // would otherwise keep that pipe open and the runner waiting forever.
+  const logs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "artifacts");
+  mkdirSync(logs, { recursive: true });
+  const log = openSync(path.join(logs, `driver-${port}.log`), "a");
   const child = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", log, log],
+    detached: true,
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -43,12 +53,24 @@ export async function startDriver({ env }) {
   throw new Error("tauri-driver did not start within 10 s");
 }
 
+/** Stops the driver and everything it started (its process group), whatever state they are in. */
 function stopProcess(child) {
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+    const done = () => {
+      signalGroup("SIGKILL"); // whatever the driver left behind (an app that outlived its session)
+      resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once("exit", done);
+    signalGroup("SIGTERM");
+    setTimeout(() => signalGroup("SIGKILL"), 3000).unref();
   });
 }
 
