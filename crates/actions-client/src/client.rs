@@ -289,31 +289,9 @@ impl ActionsClient {
 
     // ---- SCIM ----
 
-    /// Every user, read page by page (SCIM `startIndex`/`count`) until `totalResults` are in.
+    /// Every user, read page by page.
     pub async fn users(&self) -> Result<Vec<ActionsUser>, ActionsError> {
-        let mut out = Vec::new();
-        let mut start = 1usize;
-        loop {
-            let page: Value = self
-                .get(
-                    "/scim/v2/Users",
-                    &[
-                        ("startIndex", start.to_string()),
-                        ("count", PAGE.to_string()),
-                    ],
-                )
-                .await?;
-            let (items, total) = scim::list(&page)?;
-            let got = items.len();
-            for item in items {
-                out.push(scim::user(item)?);
-            }
-            // An empty page before the total means the service lost count: stop rather than loop.
-            if got == 0 || out.len() >= total {
-                return Ok(out);
-            }
-            start += got;
-        }
+        self.list_all("/scim/v2/Users", scim::user).await
     }
 
     /// One user by id.
@@ -348,12 +326,22 @@ impl ActionsClient {
 
     /// Every team, Everyone included.
     pub async fn teams(&self) -> Result<Vec<ActionsTeam>, ActionsError> {
+        self.list_all("/scim/v2/Groups", scim::team).await
+    }
+
+    /// Every resource of a SCIM list endpoint, page by page (`startIndex`/`count`) until
+    /// `totalResults` are in.
+    async fn list_all<T>(
+        &self,
+        path: &str,
+        parse: impl Fn(&Value) -> Result<T, ActionsError>,
+    ) -> Result<Vec<T>, ActionsError> {
         let mut out = Vec::new();
         let mut start = 1usize;
         loop {
             let page: Value = self
                 .get(
-                    "/scim/v2/Groups",
+                    path,
                     &[
                         ("startIndex", start.to_string()),
                         ("count", PAGE.to_string()),
@@ -363,8 +351,9 @@ impl ActionsClient {
             let (items, total) = scim::list(&page)?;
             let got = items.len();
             for item in items {
-                out.push(scim::team(item)?);
+                out.push(parse(item)?);
             }
+            // An empty page before the total means the service lost count: stop rather than loop.
             if got == 0 || out.len() >= total {
                 return Ok(out);
             }
