@@ -24,7 +24,6 @@ async function save(session, name) {
   writeFileSync(path.join(screenshots, name), await session.screenshot());
 }
 
-
 const headingIs = (text) => [
   `const h = document.querySelector("h1"); return h && h.textContent.trim() === arguments[0] ? h.textContent : null;`,
   [text],

@@ -28,7 +28,6 @@ const clickByText = (session, text) =>
     { what: `a button reading "${text}"` },
   );
 
-
 describe("importing a spreadsheet in the real window", () => {
   let driver;
   let dataDir;

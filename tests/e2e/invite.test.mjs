@@ -41,7 +41,6 @@ async function invoke(session, command, args = {}) {
   return parsed.ok;
 }
 
-
 async function actions(url, method, route, body) {
   const response = await fetch(`${url}${route}`, {
     method,

@@ -36,7 +36,6 @@ const textOf = (session, testid, what) =>
     timeout: 20000,
   });
 
-
 async function openStep(session, step) {
   await session.waitFor(
     `const back = document.querySelector("main nav .link-button");
