@@ -1,164 +1,27 @@
-//! The one open CSV import (`sia_csv::ImportSession`) the app holds between IPC calls, and the
-//! open routine shared by the Browse command and the window's drag-and-drop hook.
+//! A file dropped on the window is opened like one chosen with Browse; the UI hears the result
+//! as an `import-opened` / `import-failed` event (hover highlighting uses Tauri's own drag events).
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use sia_csv::{Directory, ImportSession, OpenOptions, SavedMappings, Summary};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use sia_app::AppState;
+use tauri::{AppHandle, Manager, Runtime};
 
-use crate::error::{IpcError, IpcResult};
-
-/// Event the UI listens to when a dropped file has been opened.
-pub const OPENED_EVENT: &str = "import-opened";
-/// Event the UI listens to when a dropped file could not be opened (`{code, message}`).
-pub const FAILED_EVENT: &str = "import-failed";
-
-/// The open import (one at a time; opening another replaces it) and where confirmed
-/// mappings are remembered. Cloning shares the same session, so blocking work can own a handle.
-#[derive(Clone, Default)]
-pub struct ImportState {
-    session: Arc<Mutex<Option<ImportSession>>>,
-    /// The saved-mappings file; None keeps confirmed mappings for this run only.
-    mappings_file: Arc<Mutex<Option<PathBuf>>>,
-    /// Saved mappings as last loaded or saved, so a re-opened file maps at once.
-    saved: Arc<Mutex<SavedMappings>>,
-}
-
-impl ImportState {
-    /// Remembers confirmed mappings in `file` (a small JSON file in the app's data folder).
-    pub fn remember_mappings_in(&self, file: PathBuf) {
-        // An unreadable file only means no saved mappings: the admin maps by hand once more.
-        let loaded = SavedMappings::load(&file).unwrap_or_default();
-        *lock(&self.saved) = loaded;
-        *lock(&self.mappings_file) = Some(file);
-    }
-
-    /// Opens `path` with the locale as the encoding hint and checks rows against `directory`
-    /// (see `crate::directory::load`); keeps the session, replacing any other.
-    pub fn open(
-        &self,
-        path: &Path,
-        locale: Option<String>,
-        directory: Directory,
-    ) -> IpcResult<Summary> {
-        let opts = OpenOptions {
-            locale,
-            directory,
-            saved: lock(&self.saved).clone(),
-            ..OpenOptions::default()
-        };
-        let session = ImportSession::open(path, opts)?;
-        let summary = session.summary();
-        *lock(&self.session) = Some(session);
-        tracing::info!(
-            rows = summary.counts.rows,
-            invalid = summary.counts.invalid,
-            "import opened"
-        );
-        Ok(summary)
-    }
-
-    /// Runs `f` on the open session, or fails with `csv_no_session`.
-    pub fn with<T>(&self, f: impl FnOnce(&mut ImportSession) -> IpcResult<T>) -> IpcResult<T> {
-        let mut guard = lock(&self.session);
-        match guard.as_mut() {
-            Some(session) => f(session),
-            None => Err(IpcError::new(
-                "csv_no_session",
-                "no file is open for import; choose or drop a file first",
-            )),
-        }
-    }
-
-    /// The open session's summary, if one is open.
-    pub fn summary(&self) -> Option<Summary> {
-        lock(&self.session).as_ref().map(ImportSession::summary)
-    }
-
-    pub fn close(&self) {
-        *lock(&self.session) = None;
-    }
-
-    /// Stores the open session's current mapping for its set of headers, and persists it.
-    pub fn remember_current_mapping(&self) -> IpcResult<()> {
-        let mut saved = lock(&self.saved);
-        self.with(|s| {
-            s.remember_mapping(&mut saved);
-            Ok(())
-        })?;
-        if let Some(file) = lock(&self.mappings_file).as_ref() {
-            saved.save(file)?;
-        }
-        Ok(())
+pub fn open_on_drop<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event
+        && let Some(path) = paths.first()
+    {
+        open_dropped(window.app_handle().clone(), path.clone());
     }
 }
 
-/// A poisoned lock (a panic while holding it) is recovered: the session's state is only
-/// derived data, and the next setting change re-derives it.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// `zh_TW.UTF-8` → `zh-TW`: the BCP 47 tag sia-csv takes as its hint.
-pub fn locale_tag(os_locale: &str) -> Option<String> {
-    let tag = os_locale.split(['.', '@']).next()?.replace('_', "-");
-    (!tag.is_empty() && tag != "C" && tag != "POSIX").then_some(tag)
-}
-
-/// A file dropped on the window: the directory is read, then the file is opened off the event
-/// loop through the same code as `import_open`, and the result reported to the UI as an event.
-pub fn open_dropped<R: Runtime>(
-    app: AppHandle<R>,
-    import: ImportState,
-    path: PathBuf,
-    locale: Option<String>,
-) {
+/// Opens `path` off the event loop (`sia_app::import::open_dropped`) and reports it as an event.
+pub fn open_dropped<R: Runtime>(app: AppHandle<R>, path: PathBuf) {
+    let Some(state) = app.try_state::<Arc<AppState>>().map(|s| s.inner().clone()) else {
+        return;
+    };
+    let events = crate::events::events(&app);
     tauri::async_runtime::spawn(async move {
-        let directory = match app.try_state::<crate::state::AppState>() {
-            Some(state) => crate::directory::load(&state).await,
-            None => Ok(Directory::default()),
-        };
-        let outcome = match directory {
-            Ok(directory) => {
-                tauri::async_runtime::spawn_blocking(move || import.open(&path, locale, directory))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(IpcError::new(
-                            "csv_internal",
-                            "the import stopped unexpectedly",
-                        ))
-                    })
-            }
-            Err(error) => Err(error),
-        };
-        let sent = match &outcome {
-            Ok(summary) => app.emit(OPENED_EVENT, summary),
-            Err(error) => app.emit(FAILED_EVENT, error),
-        };
-        if sent.is_err() {
-            tracing::warn!("the import result could not be sent to the window");
-        }
+        sia_app::import::open_dropped(&state, events.as_ref(), path).await;
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn os_locales_become_tags() {
-        assert_eq!(locale_tag("zh_TW.UTF-8").as_deref(), Some("zh-TW"));
-        assert_eq!(locale_tag("en-US").as_deref(), Some("en-US"));
-        assert_eq!(locale_tag("C"), None);
-        assert_eq!(locale_tag(""), None);
-    }
-
-    #[test]
-    fn commands_without_an_open_file_say_so() {
-        let state = ImportState::default();
-        let error = state.with(|_| Ok(())).unwrap_err();
-        assert_eq!(error.code, "csv_no_session");
-        assert!(state.summary().is_none());
-    }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{app_with, invoke};
 use serde_json::{Value, json};
-use sia_setup_lib::error::IpcError;
+use sia_setup_lib::error::AppError;
 use sia_setup_lib::state::{AppState, RunMode};
 use sia_vault::testing::FaultyStore;
 use sia_vault::{Environment, Vault};
@@ -73,7 +73,7 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     let (store, _faults) = FaultyStore::create().unwrap();
     let vault = Vault::with_store(store, "mock keychain", dir.path())
         .map(Arc::new)
-        .map_err(IpcError::from);
+        .map_err(AppError::from);
     let state = AppState::open_with_vault(dir.path(), RunMode::Live, "en-US".into(), vault);
     let (app, window) = app_with(state);
     let answers = Mutex::new(Vec::<String>::new());
@@ -175,7 +175,7 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     call("app_info", json!({}));
 
     // The positive control: the keychain does hold every canary, so the search below is meaningful.
-    let vault = app.state::<AppState>().vault().unwrap();
+    let vault = app.state::<std::sync::Arc<AppState>>().vault().unwrap();
     let refresh = vault
         .salesforce(Environment::Production)
         .unwrap()

@@ -286,13 +286,8 @@ fn a_dropped_file_takes_the_same_route_and_answers_with_an_event() {
             let _ = tx.send((event.to_owned(), e.payload().to_owned()));
         });
     }
-    let state = app.state::<AppState>();
-    sia_setup_lib::import::open_dropped(
-        app.handle().clone(),
-        state.import.clone(),
-        corpus("report_footer.csv"),
-        None,
-    );
+    let state = app.state::<std::sync::Arc<AppState>>();
+    sia_setup_lib::import::open_dropped(app.handle().clone(), corpus("report_footer.csv"));
     let (event, payload) = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
     assert_eq!(event, "import-opened");
     let summary: Value = serde_json::from_str(&payload).unwrap();
@@ -308,7 +303,7 @@ fn a_dropped_file_takes_the_same_route_and_answers_with_an_event() {
 
     let bad = dir.path().join("private-folder-name.pdf");
     std::fs::write(&bad, b"%PDF-1.7").unwrap();
-    sia_setup_lib::import::open_dropped(app.handle().clone(), state.import.clone(), bad, None);
+    sia_setup_lib::import::open_dropped(app.handle().clone(), bad);
     let (event, payload) = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
     assert_eq!(event, "import-failed");
     let error: Value = serde_json::from_str(&payload).unwrap();

@@ -47,7 +47,7 @@ fn demo_app(
 }
 
 fn service(app: &tauri::App<MockRuntime>) -> sia_sandbox::ActionsService {
-    let state = app.state::<AppState>();
+    let state = app.state::<std::sync::Arc<AppState>>();
     match state.demo.as_ref() {
         Some(DemoServices::Running(running)) => running
             .actions_service()
@@ -59,7 +59,7 @@ fn service(app: &tauri::App<MockRuntime>) -> sia_sandbox::ActionsService {
 }
 
 fn actions_url(app: &tauri::App<MockRuntime>) -> String {
-    let state = app.state::<AppState>();
+    let state = app.state::<std::sync::Arc<AppState>>();
     state
         .demo
         .as_ref()
@@ -399,7 +399,9 @@ fn an_unfinished_job_resumes_after_a_restart_without_inviting_anyone_twice() {
             o["running"]["invited"].as_u64().unwrap_or(0) >= 3
         });
         // The admin quits mid-job: the job stops where it is, as when the process ends.
-        app.state::<AppState>().invite.stop_for_quit();
+        app.state::<std::sync::Arc<AppState>>()
+            .invite
+            .stop_for_quit();
         assert!(ok(&window, "invite_overview", json!({}))["running"].is_null());
         job
     };

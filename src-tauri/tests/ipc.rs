@@ -129,7 +129,7 @@ fn the_capability_grants_each_app_command_and_nothing_undeclared() {
 fn managed_state_is_reachable_from_the_app_handle() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _window) = app_with(AppState::open(dir.path(), RunMode::Live, "en-US".into()));
-    let state = app.state::<AppState>();
+    let state = app.state::<std::sync::Arc<AppState>>();
     assert!(state.store_problem.is_none());
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::{app_with, invoke};
 use serde_json::{Value, json};
 use sia_setup_lib::demo::DemoServices;
-use sia_setup_lib::error::IpcError;
+use sia_setup_lib::error::AppError;
 use sia_setup_lib::state::{AppState, RunMode};
 use sia_vault::Vault;
 use sia_vault::testing::FaultyStore;
@@ -31,7 +31,7 @@ fn demo_with(config: sia_sandbox::SandboxConfig) -> Demo {
     let (store, _faults) = FaultyStore::create().unwrap();
     let vault = Vault::with_store(store, "mock keychain", dir.path())
         .map(Arc::new)
-        .map_err(IpcError::from);
+        .map_err(AppError::from);
     let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
     state.demo = Some(DemoServices::start_with(config));
     let (app, window) = app_with(state);
@@ -266,7 +266,7 @@ fn steps_that_need_a_missing_connection_say_which() {
 impl Demo {
     fn sandbox(&self) -> &sia_sandbox::RunningSandbox {
         use tauri::Manager;
-        let state: &AppState = self._app.state::<AppState>().inner();
+        let state: &AppState = self._app.state::<std::sync::Arc<AppState>>().inner();
         match state.demo.as_ref() {
             Some(DemoServices::Running(running)) => running,
             _ => panic!("the stand-ins run"),

@@ -25,6 +25,9 @@ pub enum Preference {
     SalesforceLogin,
     /// How many people the step-4 preview counted with a Salesforce owner (to estimate time left).
     SyncExpectedPeople,
+    /// Demo only: `guided` runs the demo as the real product (no Actions admin API), so the
+    /// guided steps and their evidence can be tried against the stand-ins.
+    DemoActionsAccess,
 }
 
 impl Preference {
@@ -33,6 +36,7 @@ impl Preference {
             Preference::Language => "language",
             Preference::SalesforceLogin => "salesforceLogin",
             Preference::SyncExpectedPeople => "syncExpectedPeople",
+            Preference::DemoActionsAccess => "demoActionsAccess",
         }
     }
 }

@@ -1,361 +1,84 @@
-//! Steps 1, 3 and 4 on the Actions side: activation by inviting Marketo admins, the Marketo
-//! connection and its owner, and the data sync. Each answer also records the step's check.
-
-use serde::Serialize;
-use tauri::State;
-use ts_rs::TS;
+//! IPC for `sia_app::api::actions`: each command is one call.
 
 use sia_actions::{
-    ActionsActivation, ActionsConnections, ActionsInstance, ActionsMarketoConnection,
-    ActionsOutboxInvitation, ActionsSyncState, ActionsSyncStatus, ActionsUser,
+    ActionsActivation, ActionsMarketoConnection, ActionsOutboxInvitation, ActionsUser,
 };
-use sia_core::{Attention, CheckResult, Preference, StepId};
+use sia_app::api;
+use sia_app::api::actions::*;
+use sia_app::error::AppResult;
+use sia_app::state::AppState;
 use sia_marketo::MarketoPastedCredentials;
-use sia_vault::{
-    ActionsCredentials, ConnectionInfo, Secret, Service, StorageMode, StoredCredential,
-};
+use sia_vault::{StorageMode, StoredCredential};
+use std::sync::Arc;
+use tauri::State;
 
-use crate::actions;
-use crate::error::{IpcError, IpcResult};
-use crate::state::{AppState, RunMode};
-
-/// Everything steps 1 and 3 show about the Actions instance, read in one go.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ActionsOverview {
-    pub instance: ActionsInstance,
-    pub users: Vec<ActionsUser>,
-    pub connections: ActionsConnections,
-    /// The first invitee, who must never be deleted once the sync runs.
-    pub original_user: Option<ActionsUser>,
-    /// The admin who owns the Marketo connection.
-    pub marketo_owner: Option<ActionsUser>,
-    /// The Integration Information card without its secret, once the instance is active.
-    pub integration: Option<IntegrationCard>,
-    /// True against the built-in stand-in: its outbox and "accept" are shown.
-    pub demo: bool,
-}
-
-/// What Marketo's Integration Information card shows, minus the Client Secret (which stays in Rust).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct IntegrationCard {
-    pub munchkin_id: String,
-    pub client_id: String,
-}
-
-/// The sync's state, plus what the app knows to estimate the time left.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SyncProgress {
-    pub status: ActionsSyncStatus,
-    /// People the preview counted with a Salesforce owner, when a preview was run.
-    #[ts(type = "number | null")]
-    pub expected: Option<u64>,
-    /// Seconds left at the current rate, when both the rate and `expected` are known.
-    #[ts(type = "number | null")]
-    pub seconds_left: Option<u64>,
-}
-
-/// Settings: points the app at an Actions admin API (its URL and an API token). The token is
-/// checked live (`GET /instance`) before it is stored; the URL goes to the settings file.
 #[tauri::command]
 pub async fn actions_connect(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     url: String,
     token: String,
     storage: StorageMode,
-) -> IpcResult<StoredCredential> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(IpcError::new(
-            "actions_token_empty",
-            "Enter the API token of the Actions admin API.",
-        ));
-    }
-    let client = sia_actions::ActionsClient::new(url.trim(), Secret::new(token))?;
-    let instance = client.instance().await?;
-    let vault = state.vault()?;
-    let info = ConnectionInfo {
-        account: instance.munchkin_id.clone(),
-        connected_as: Some(instance.munchkin_id),
-        base_url: Some(client.base_url().to_string()),
-        ..Default::default()
-    };
-    let credentials = sia_vault::Credentials::Actions(ActionsCredentials {
-        api_token: Secret::new(token),
-    });
-    Ok(vault.save(state.environment(), info, credentials, storage)?)
+) -> AppResult<StoredCredential> {
+    api::actions::actions_connect(&state, url, token, storage).await
 }
 
 #[tauri::command]
-pub async fn actions_overview(state: State<'_, AppState>) -> IpcResult<ActionsOverview> {
-    let client = actions::client(&state)?;
-    let (instance, users, connections) =
-        tokio::try_join!(client.instance(), client.users(), client.connections())?;
-    record_activation(&state, &instance)?;
-    record_marketo_connection(&state, connections.marketo.as_ref())?;
-    let original_user = users.iter().find(|u| u.original_user).cloned();
-    let marketo_owner = connections
-        .marketo
-        .as_ref()
-        .and_then(|m| users.iter().find(|u| u.id == m.owner_user_id).cloned());
-    let integration = if instance.integration_information_available {
-        let card = client.integration().await?;
-        Some(IntegrationCard {
-            munchkin_id: card.munchkin_id,
-            client_id: card.client_id,
-        })
-    } else {
-        None
-    };
-    Ok(ActionsOverview {
-        instance,
-        users,
-        connections,
-        original_user,
-        marketo_owner,
-        integration,
-        demo: state.mode == RunMode::Demo,
-    })
+pub async fn actions_overview(state: State<'_, Arc<AppState>>) -> AppResult<ActionsOverview> {
+    api::actions::actions_overview(&state).await
 }
 
-/// Step 1: "Send invite" to the chosen Marketo admins. The first invitee ever becomes the
-/// original user; the service refuses an address already there (per admin, not the whole call).
 #[tauri::command]
 pub async fn actions_activate(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     emails: Vec<String>,
-) -> IpcResult<ActionsActivation> {
-    let emails: Vec<String> = emails
-        .iter()
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty())
-        .collect();
-    if emails.is_empty() {
-        return Err(IpcError::new(
-            "actions_no_admin_chosen",
-            "Choose at least one Marketo admin to invite.",
-        ));
-    }
-    let client = actions::client(&state)?;
-    let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let activation = client.activate(&refs).await?;
-    record_activation(&state, &activation.instance)?;
-    Ok(activation)
+) -> AppResult<ActionsActivation> {
+    api::actions::actions_activate(&state, emails).await
 }
 
-/// Demo only: the stand-in's outbox, in place of the invitees' mailboxes.
 #[tauri::command]
-pub async fn actions_outbox(state: State<'_, AppState>) -> IpcResult<Vec<ActionsOutboxInvitation>> {
-    demo_only(&state)?;
-    Ok(actions::client(&state)?.outbox().await?)
+pub async fn actions_outbox(
+    state: State<'_, Arc<AppState>>,
+) -> AppResult<Vec<ActionsOutboxInvitation>> {
+    api::actions::actions_outbox(&state).await
 }
 
-/// Demo only: plays the invitee who opens the invitation and signs in.
 #[tauri::command]
 pub async fn actions_demo_accept(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     user_id: String,
-) -> IpcResult<ActionsUser> {
-    demo_only(&state)?;
-    Ok(actions::client(&state)?.accept_invitation(&user_id).await?)
+) -> AppResult<ActionsUser> {
+    api::actions::actions_demo_accept(&state, user_id).await
 }
 
-/// Step 3, first half: fills the connect form from the instance's Integration Information.
-/// The Client Secret stays in Rust, held like a pasted one.
 #[tauri::command]
 pub async fn actions_fill_from_integration(
-    state: State<'_, AppState>,
-) -> IpcResult<MarketoPastedCredentials> {
-    let integration = actions::client(&state)?.integration().await?;
-    let address = marketo_address(&state, &integration.munchkin_id);
-    let cleaned = sia_marketo::clean_credentials(
-        &address,
-        &integration.client_id,
-        integration.client_secret.expose(),
-    );
-    state.marketo.hold(cleaned.client_secret.clone());
-    let mut view = cleaned.view();
-    view.report.filled_from_block = view.report.fields.iter().map(|f| f.field).collect();
-    Ok(view)
+    state: State<'_, Arc<AppState>>,
+) -> AppResult<MarketoPastedCredentials> {
+    api::actions::actions_fill_from_integration(&state).await
 }
 
-/// Step 3, second half: connects the Actions instance to Marketo with the credentials just
-/// tested and saved, owned by `owner_email` (an active admin).
 #[tauri::command]
 pub async fn actions_connect_marketo(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     owner_email: String,
-) -> IpcResult<ActionsMarketoConnection> {
-    let vault = state.vault()?;
-    let environment = state.environment();
-    let (Some(record), Some(saved)) = (
-        vault.record(Service::Marketo, environment),
-        vault.marketo(environment)?,
-    ) else {
-        return Err(IpcError::new(
-            "marketo_not_connected",
-            "Test and save the Marketo credentials first.",
-        ));
-    };
-    let client = actions::client(&state)?;
-    // The instance belongs to one Marketo subscription. Credentials saved for an address that
-    // names no Munchkin ID (a custom endpoint URL) are sent under the instance's own; credentials
-    // of another subscription are refused here, in words, before the service sees them.
-    let instance_munchkin = client.instance().await?.munchkin_id;
-    let saved_munchkin = record
-        .connection
-        .munchkin_id
-        .unwrap_or(record.connection.account);
-    let munchkin = if sia_marketo::is_munchkin_id(&saved_munchkin) {
-        if !saved_munchkin.eq_ignore_ascii_case(&instance_munchkin) {
-            return Err(IpcError::new(
-                "actions_marketo_other_instance",
-                "The saved Marketo credentials belong to another Marketo instance than this Actions account.",
-            )
-            .with_param("saved", saved_munchkin)
-            .with_param("expected", instance_munchkin));
-        }
-        saved_munchkin
-    } else {
-        instance_munchkin
-    };
-    let connection = client
-        .connect_marketo(
-            owner_email.trim(),
-            &munchkin,
-            saved.client_id.expose(),
-            &saved.client_secret,
-        )
-        .await?;
-    record_marketo_connection(&state, Some(&connection))?;
-    Ok(connection)
+) -> AppResult<ActionsMarketoConnection> {
+    api::actions::actions_connect_marketo(&state, owner_email).await
 }
 
 #[tauri::command]
-pub async fn actions_disconnect_marketo(state: State<'_, AppState>) -> IpcResult<()> {
-    actions::client(&state)?.disconnect_marketo().await?;
-    record_marketo_connection(&state, None)?;
-    Ok(())
+pub async fn actions_disconnect_marketo(state: State<'_, Arc<AppState>>) -> AppResult<()> {
+    api::actions::actions_disconnect_marketo(&state).await
 }
 
-/// Step 4: where the sync stands (the service keeps it, so it survives closing the app).
 #[tauri::command]
-pub async fn sync_progress(state: State<'_, AppState>) -> IpcResult<SyncProgress> {
-    let status = actions::client(&state)?.sync_status().await?;
-    progress(&state, status)
+pub async fn sync_progress(state: State<'_, Arc<AppState>>) -> AppResult<SyncProgress> {
+    api::actions::sync_progress(&state).await
 }
 
-/// Step 4: Start Sync, after the admin confirmed the warning about the original user.
-/// `expected` is the preview's count of people with an owner, kept to estimate the time left.
 #[tauri::command]
 pub async fn sync_start(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     expected: Option<u64>,
-) -> IpcResult<SyncProgress> {
-    if let Some(expected) = expected {
-        state.with_store(|s| {
-            s.set_preference(Preference::SyncExpectedPeople, &expected.to_string())
-        })?;
-    }
-    let status = actions::client(&state)?.start_sync().await?;
-    progress(&state, status)
-}
-
-fn progress(state: &AppState, status: ActionsSyncStatus) -> IpcResult<SyncProgress> {
-    let check = match status.state {
-        ActionsSyncState::NotStarted => None,
-        ActionsSyncState::Running => Some(CheckResult::InProgress),
-        ActionsSyncState::Completed if status.errors.is_empty() => Some(CheckResult::Done),
-        ActionsSyncState::Completed | ActionsSyncState::Failed => {
-            Some(CheckResult::NeedsAttention {
-                reason: Attention::SyncErrors {
-                    count: u32::try_from(status.errors.len()).unwrap_or(u32::MAX),
-                },
-            })
-        }
-    };
-    if let Some(check) = check {
-        state.with_store(|s| s.record_check(StepId::StartSync, &check))?;
-    }
-    let expected = state
-        .with_store(|s| s.preference(Preference::SyncExpectedPeople))?
-        .and_then(|v| v.parse::<u64>().ok());
-    let seconds_left = match (status.state, expected) {
-        (ActionsSyncState::Running, Some(expected)) if status.rate_per_minute > 0.0 => {
-            let left = expected.saturating_sub(status.people_synced) as f64;
-            Some((left / status.rate_per_minute * 60.0).ceil() as u64)
-        }
-        _ => None,
-    };
-    Ok(SyncProgress {
-        status,
-        expected,
-        seconds_left,
-    })
-}
-
-fn record_activation(state: &AppState, instance: &ActionsInstance) -> IpcResult<()> {
-    if instance.is_active() {
-        state.with_store(|s| s.record_check(StepId::ActivateAccount, &CheckResult::Done))?;
-    }
-    Ok(())
-}
-
-fn record_marketo_connection(
-    state: &AppState,
-    connection: Option<&ActionsMarketoConnection>,
-) -> IpcResult<()> {
-    let check = match connection {
-        Some(c) if c.status == "connected" => CheckResult::Done,
-        Some(_) => CheckResult::NeedsAttention {
-            reason: Attention::ConnectionLost,
-        },
-        None => {
-            return state
-                .with_store(|s| s.clear_check(StepId::ConnectMarketo))
-                .map_err(Into::into);
-        }
-    };
-    state.with_store(|s| s.record_check(StepId::ConnectMarketo, &check))?;
-    Ok(())
-}
-
-/// The address to test Integration Information against: the saved Marketo address when it is the
-/// same instance (the demo's stand-in has no public host), else the Munchkin ID itself.
-fn marketo_address(state: &AppState, munchkin_id: &str) -> String {
-    let saved = state
-        .vault
-        .as_ref()
-        .ok()
-        .and_then(|v| v.record(Service::Marketo, state.environment()));
-    if let Some(record) = saved
-        && record.connection.munchkin_id.as_deref() == Some(munchkin_id)
-        && let Some(base) = record.connection.base_url
-    {
-        return base;
-    }
-    match state
-        .demo
-        .as_ref()
-        .and_then(|d| Some((d.marketo()?, d.marketo_url()?)))
-    {
-        Some((creds, url)) if creds.munchkin_id == munchkin_id => url,
-        _ => munchkin_id.to_string(),
-    }
-}
-
-fn demo_only(state: &AppState) -> IpcResult<()> {
-    if state.mode == RunMode::Demo {
-        Ok(())
-    } else {
-        Err(IpcError::new(
-            "actions_demo_only",
-            "This is only available with the built-in demo services.",
-        ))
-    }
+) -> AppResult<SyncProgress> {
+    api::actions::sync_start(&state, expected).await
 }

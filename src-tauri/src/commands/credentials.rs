@@ -1,106 +1,28 @@
-//! The Settings screen: what is stored for which service, and forgetting it.
+//! IPC for `sia_app::api::credentials`: each command is one call.
 
-use serde::Serialize;
+use sia_app::api;
+use sia_app::api::credentials::*;
+use sia_app::error::AppResult;
+use sia_app::state::AppState;
+use sia_vault::{Environment, Service, VaultStatus};
+use std::sync::Arc;
 use tauri::State;
-use ts_rs::TS;
-
-use sia_vault::{Environment, ForgetFailure, Revocation, Service, StoredCredential, VaultStatus};
-
-use crate::error::{IpcError, IpcResult};
-use crate::state::AppState;
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ForgetSummary {
-    pub removed: Vec<StoredCredential>,
-    pub failed: Vec<ForgetFailure>,
-    /// Salesforce tokens revoked at Salesforce; those that could not be (offline) are
-    /// still forgotten here and expire on Salesforce's side.
-    pub revoked: u32,
-    pub not_revoked: u32,
-    pub status: VaultStatus,
-}
 
 #[tauri::command]
-pub async fn vault_status(state: State<'_, AppState>) -> IpcResult<VaultStatus> {
-    Ok(state.vault()?.status())
+pub async fn vault_status(state: State<'_, Arc<AppState>>) -> AppResult<VaultStatus> {
+    api::credentials::vault_status(&state).await
 }
 
 #[tauri::command]
 pub async fn forget_credential(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     service: Service,
     environment: Environment,
-) -> IpcResult<ForgetSummary> {
-    let vault = state.vault()?;
-    let outcome = {
-        let vault = vault.clone();
-        tauri::async_runtime::spawn_blocking(move || vault.forget(service, environment))
-            .await
-            .map_err(|_| keychain_silent())??
-    };
-    if service == Service::Salesforce {
-        state.salesforce.take_client().await;
-    }
-    let (revoked, not_revoked) = revoke_all(outcome.revocations).await;
-    Ok(ForgetSummary {
-        removed: outcome.removed,
-        failed: outcome.failed,
-        revoked,
-        not_revoked,
-        status: vault.status(),
-    })
+) -> AppResult<ForgetSummary> {
+    api::credentials::forget_credential(&state, service, environment).await
 }
 
-/// Forgets every stored credential, revoking Salesforce tokens where it can.
 #[tauri::command]
-pub async fn forget_everything(state: State<'_, AppState>) -> IpcResult<ForgetSummary> {
-    let vault = state.vault()?;
-    let outcome = {
-        let vault = vault.clone();
-        tauri::async_runtime::spawn_blocking(move || vault.forget_all())
-            .await
-            .map_err(|_| keychain_silent())?
-    };
-    state.salesforce.take_client().await;
-    let (revoked, not_revoked) = revoke_all(outcome.revocations).await;
-    Ok(ForgetSummary {
-        removed: outcome.removed,
-        failed: outcome.failed,
-        revoked,
-        not_revoked,
-        status: vault.status(),
-    })
-}
-
-/// Revokes forgotten Salesforce refresh tokens; returns (revoked, not revoked).
-pub async fn revoke_all(revocations: Vec<Revocation>) -> (u32, u32) {
-    let (mut revoked, mut failed) = (0, 0);
-    for revocation in revocations {
-        let host = revocation
-            .connection
-            .login_url
-            .as_deref()
-            .or(revocation.connection.base_url.as_deref())
-            .and_then(|url| sia_salesforce::LoginHost::parse(url).ok());
-        let result = match host {
-            Some(host) => sia_salesforce::revoke_refresh_token(&host, &revocation.refresh_token)
-                .await
-                .map_err(|e| e.code()),
-            None => Err("no_login_host"),
-        };
-        match result {
-            Ok(()) => revoked += 1,
-            Err(code) => {
-                tracing::warn!(code, "a forgotten Salesforce token could not be revoked");
-                failed += 1;
-            }
-        }
-    }
-    (revoked, failed)
-}
-
-fn keychain_silent() -> IpcError {
-    IpcError::new("vault_keychain_failed", "The keychain did not answer.")
+pub async fn forget_everything(state: State<'_, Arc<AppState>>) -> AppResult<ForgetSummary> {
+    api::credentials::forget_everything(&state).await
 }

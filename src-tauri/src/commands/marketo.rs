@@ -1,188 +1,61 @@
-//! Steps 1, 3 and 4, the Marketo side: the connect form (paste cleaning, live test, save), the
-//! list of Marketo admins to invite, and the sync preview.
+//! IPC for `sia_app::api::marketo`: each command is one call.
 
-use serde::Serialize;
-use tauri::State;
-use ts_rs::TS;
-
+use sia_app::api;
+use sia_app::api::marketo::*;
+use sia_app::error::AppResult;
+use sia_app::marketo::MarketoForm;
+use sia_app::state::AppState;
 use sia_marketo::{
-    ClientConfig, Credentials, DEFAULT_PREVIEW_PAGES, Endpoint, MarketoAdminUser,
-    MarketoCleaningReport, MarketoConnectionTest, MarketoCredentialField, MarketoPastedCredentials,
-    MarketoSyncPreview,
+    MarketoAdminUser, MarketoCredentialField, MarketoPastedCredentials, MarketoSyncPreview,
 };
-use sia_vault::{Service, StorageMode, StoredCredential};
-
-use crate::error::{IpcError, IpcResult};
-use crate::marketo::{self, MarketoForm};
-use crate::state::AppState;
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct MarketoOverview {
-    /// The saved Marketo API access, if any (never the secret).
-    pub connection: Option<StoredCredential>,
-    /// In demo mode, the stand-in's address, to prefill the form.
-    pub demo_address: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct MarketoSaved {
-    pub connection: StoredCredential,
-    pub test: MarketoConnectionTest,
-    /// What cleaning changed in what the admin entered.
-    pub report: MarketoCleaningReport,
-}
+use sia_vault::StorageMode;
+use std::sync::Arc;
+use tauri::State;
 
 #[tauri::command]
-pub fn marketo_overview(state: State<'_, AppState>) -> MarketoOverview {
-    MarketoOverview {
-        connection: state
-            .vault
-            .as_ref()
-            .ok()
-            .and_then(|v| v.record(Service::Marketo, state.environment())),
-        demo_address: state.demo.as_ref().and_then(|d| d.marketo_url()),
-    }
+pub fn marketo_overview(state: State<'_, Arc<AppState>>) -> MarketoOverview {
+    api::marketo::marketo_overview(&state)
 }
 
-/// A paste into one of the three fields: a whole Integration Information block fills all three,
-/// anything else is one cleaned value for `field`. A pasted secret stays in Rust.
 #[tauri::command]
 pub fn marketo_paste(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     field: MarketoCredentialField,
     text: String,
 ) -> MarketoPastedCredentials {
-    if let Some(block) = sia_marketo::credentials_from_block(&text) {
-        state.marketo.hold(block.client_secret.clone());
-        return block.view();
-    }
-    let value = |f| {
-        if f == field { text.as_str() } else { "" }
-    };
-    let cleaned = sia_marketo::clean_credentials(
-        value(MarketoCredentialField::MunchkinId),
-        value(MarketoCredentialField::ClientId),
-        value(MarketoCredentialField::ClientSecret),
-    );
-    if field == MarketoCredentialField::ClientSecret {
-        state.marketo.hold(cleaned.client_secret.clone());
-    }
-    let mut view = cleaned.view();
-    view.report.fields.retain(|f| f.field == field);
-    view
+    api::marketo::marketo_paste(&state, field, text)
 }
 
-/// Forgets a pasted secret that was not saved (the admin cleared the field or left the form).
 #[tauri::command]
-pub fn marketo_discard_paste(state: State<'_, AppState>) {
-    state.marketo.discard();
+pub fn marketo_discard_paste(state: State<'_, Arc<AppState>>) {
+    api::marketo::marketo_discard_paste(&state)
 }
 
-/// "Test and save": cleans the form, asks Marketo's identity endpoint for a token, and only then
-/// stores the credentials (keychain, or this session only when the admin chose so).
 #[tauri::command]
 pub async fn marketo_test_and_save(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     form: MarketoForm,
     storage: StorageMode,
-) -> IpcResult<MarketoSaved> {
-    let cleaned = marketo::cleaned(&state, &form);
-    if let Some(empty) = cleaned.report.fields.iter().find(|f| f.empty) {
-        return Err(missing(empty.field));
-    }
-    let endpoint = Endpoint::parse(&cleaned.munchkin_or_endpoint)?;
-    let credentials = Credentials {
-        client_id: cleaned.client_id.clone(),
-        client_secret: cleaned.client_secret.clone(),
-    };
-    save_tested(&state, endpoint, credentials, storage, cleaned.report).await
+) -> AppResult<MarketoSaved> {
+    api::marketo::marketo_test_and_save(&state, form, storage).await
 }
 
-/// Demo mode: connects with the Marketo stand-in's own API user, whose secret never reaches the page.
 #[tauri::command]
 pub async fn marketo_use_demo(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     storage: StorageMode,
-) -> IpcResult<MarketoSaved> {
-    let demo = state.demo.as_ref().ok_or_else(not_demo)?;
-    let (Some(creds), Some(address)) = (demo.marketo(), demo.marketo_url()) else {
-        return Err(demo.problem().unwrap_or_else(not_demo));
-    };
-    let endpoint = Endpoint::parse(&address)?;
-    let credentials = Credentials::new(creds.client_id, creds.client_secret);
-    let report = sia_marketo::clean_credentials(&address, "", "").report;
-    let mut saved = save_tested(&state, endpoint, credentials, storage, report).await?;
-    saved.report.fields.clear();
-    Ok(saved)
+) -> AppResult<MarketoSaved> {
+    api::marketo::marketo_use_demo(&state, storage).await
 }
 
-async fn save_tested(
-    state: &AppState,
-    endpoint: Endpoint,
-    credentials: Credentials,
-    storage: StorageMode,
-    report: MarketoCleaningReport,
-) -> IpcResult<MarketoSaved> {
-    let client = sia_marketo::MarketoClient::new(
-        endpoint.clone(),
-        credentials.clone(),
-        ClientConfig::default(),
-    )?;
-    let test = client.test_credentials().await?;
-    let munchkin = test.munchkin_id.clone().or_else(|| {
-        state
-            .demo
-            .as_ref()
-            .and_then(|d| d.marketo())
-            .map(|c| c.munchkin_id)
-    });
-    let info = marketo::connection_info(&endpoint, munchkin, &test.api_user);
-    let vault = state.vault()?;
-    let connection = vault.save(
-        state.environment(),
-        info,
-        marketo::vault_credentials(&credentials),
-        storage,
-    )?;
-    state.marketo.discard();
-    Ok(MarketoSaved {
-        connection,
-        test,
-        report,
-    })
-}
-
-/// Step 1: the Marketo users with an admin role (User Management API).
 #[tauri::command]
-pub async fn marketo_admins(state: State<'_, AppState>) -> IpcResult<Vec<MarketoAdminUser>> {
-    let client = marketo::client(&state)?;
-    Ok(client.admin_users().await?)
+pub async fn marketo_admins(state: State<'_, Arc<AppState>>) -> AppResult<Vec<MarketoAdminUser>> {
+    api::marketo::marketo_admins(&state).await
 }
 
-/// Step 4: the 13 fields against describe2, and how many people have a Salesforce owner.
 #[tauri::command]
-pub async fn marketo_sync_preview(state: State<'_, AppState>) -> IpcResult<MarketoSyncPreview> {
-    let client = marketo::client(&state)?;
-    Ok(client.sync_preview(DEFAULT_PREVIEW_PAGES).await?)
-}
-
-fn missing(field: MarketoCredentialField) -> IpcError {
-    let name = match field {
-        MarketoCredentialField::MunchkinId => "munchkinId",
-        MarketoCredentialField::ClientId => "clientId",
-        MarketoCredentialField::ClientSecret => "clientSecret",
-    };
-    IpcError::new("marketo_field_empty", format!("The {name} field is empty."))
-        .with_param("field", name)
-}
-
-fn not_demo() -> IpcError {
-    IpcError::new(
-        "marketo_demo_unavailable",
-        "The demo's Marketo stand-in is not running.",
-    )
+pub async fn marketo_sync_preview(
+    state: State<'_, Arc<AppState>>,
+) -> AppResult<MarketoSyncPreview> {
+    api::marketo::marketo_sync_preview(&state).await
 }

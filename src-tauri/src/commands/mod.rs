@@ -1,5 +1,5 @@
-//! The IPC commands, one module per area. Each command is a few lines of
-//! translation between the webview and the domain crates.
+//! The IPC commands, one module per area, each a one-line call into `sia_app::api` (the same
+//! application `sia` drives). What the window alone has (the opener, events) is adapted here.
 
 pub mod actions;
 pub mod app;

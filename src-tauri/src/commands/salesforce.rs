@@ -1,262 +1,75 @@
-//! Step 2 (sign in to Salesforce) and the checks of steps 6 and 7.
+//! IPC for `sia_app::api::salesforce`: each command is one call.
 
-use serde::Serialize;
+use sia_app::api;
+use sia_app::api::salesforce::*;
+use sia_app::error::AppResult;
+use sia_app::salesforce::SalesforceLoginEvent;
+use sia_app::state::AppState;
+use sia_salesforce::SalesforceLoginSettings;
+use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
-use ts_rs::TS;
 
-use sia_core::{Preference, StepId};
-use sia_salesforce::{
-    LoginAttempt, PackageStatus, PackageVersion, RemoteSiteStatus, SalesforceLoginSettings,
-};
-use sia_vault::{Service, StorageMode, StoredCredential};
-
-use crate::error::{IpcError, IpcResult};
-use crate::salesforce::{self, SalesforceLoginEvent};
-use crate::state::AppState;
-
-/// The oldest MSI package release the setup supports (AppExchange listing `mkto_si`).
-const REQUIRED_PACKAGE: PackageVersion = PackageVersion::new(1, 0, 0);
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SalesforceOverview {
-    pub settings: SalesforceLoginSettings,
-    /// Exactly the callback URLs the admin registers in the External Client App.
-    pub callback_urls: Vec<String>,
-    pub connection: Option<StoredCredential>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SalesforceLoginStarted {
-    pub authorize_url: String,
-    pub redirect_uri: String,
-    /// False when no browser could be opened: the UI then leads with the copy button.
-    pub browser_opened: bool,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SalesforceChecks {
-    pub package: PackageStatus,
-    pub remote_sites: RemoteSiteStatus,
-}
-
-/// The saved settings, or sensible defaults: the demo's stand-in in demo mode, production otherwise.
-pub(crate) fn settings(state: &AppState) -> IpcResult<SalesforceLoginSettings> {
-    let saved = state.with_store(|s| s.preference(Preference::SalesforceLogin))?;
-    if let Some(settings) = saved.and_then(|json| serde_json::from_str(&json).ok()) {
-        return Ok(settings);
-    }
-    let (login_host, consumer_key) = match state.demo.as_ref().and_then(|d| d.salesforce()) {
-        Some((url, key)) => (url, key),
-        None => (sia_salesforce::PRODUCTION_LOGIN.to_string(), String::new()),
-    };
-    Ok(SalesforceLoginSettings {
-        login_host,
-        consumer_key,
-        ports: Default::default(),
-        callback_host: Default::default(),
-        expected_org_type: None,
-    })
-}
-
-fn overview(state: &AppState, settings: SalesforceLoginSettings) -> IpcResult<SalesforceOverview> {
-    let callback_urls = settings
-        .to_config(state.language())
-        .map(|c| c.callback_urls())
-        .unwrap_or_default();
-    let connection = state
-        .vault
-        .as_ref()
-        .ok()
-        .and_then(|v| v.record(Service::Salesforce, state.environment()));
-    Ok(SalesforceOverview {
-        settings,
-        callback_urls,
-        connection,
-    })
-}
+use crate::events::events;
 
 #[tauri::command]
-pub async fn salesforce_overview(state: State<'_, AppState>) -> IpcResult<SalesforceOverview> {
-    overview(&state, settings(&state)?)
+pub async fn salesforce_overview(state: State<'_, Arc<AppState>>) -> AppResult<SalesforceOverview> {
+    api::salesforce::salesforce_overview(&state).await
 }
 
 #[tauri::command]
 pub async fn save_salesforce_settings(
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     settings: SalesforceLoginSettings,
-) -> IpcResult<SalesforceOverview> {
-    settings.to_config(state.language())?;
-    let json = serde_json::to_string(&settings)
-        .map_err(|_| IpcError::new("invalid_settings", "These settings cannot be saved."))?;
-    state.with_store(|s| s.set_preference(Preference::SalesforceLogin, &json))?;
-    overview(&state, settings)
+) -> AppResult<SalesforceOverview> {
+    api::salesforce::save_salesforce_settings(&state, settings).await
 }
 
-/// Starts the sign-in: listens on loopback, opens the browser, and returns at once;
-/// the outcome arrives as a `salesforce-login` event.
 #[tauri::command]
 pub async fn salesforce_connect<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    state: State<'_, Arc<AppState>>,
     settings: SalesforceLoginSettings,
-) -> IpcResult<SalesforceLoginStarted> {
-    let config = settings.to_config(state.language())?;
-    let json = serde_json::to_string(&settings)
-        .map_err(|_| IpcError::new("invalid_settings", "These settings cannot be saved."))?;
-    state.with_store(|s| {
-        s.set_preference(Preference::SalesforceLogin, &json)?;
-        s.mark_started(StepId::ConnectSalesforce)
-    })?;
-    let attempt = LoginAttempt::start(config).await?;
-    state.salesforce.begin(attempt.cancel_handle());
-    let started = SalesforceLoginStarted {
-        authorize_url: attempt.authorize_url().to_string(),
-        redirect_uri: attempt.redirect_uri().to_string(),
-        // Without the opener (a headless run) the UI leads with the link to copy instead.
-        browser_opened: app
+) -> AppResult<SalesforceLoginStarted> {
+    let opener = app.clone();
+    // Without the opener (a headless run) the UI leads with the link to copy instead.
+    let open = move |url: &str| {
+        opener
             .try_state::<tauri_plugin_opener::Opener<R>>()
-            .is_some_and(|o| o.open_url(attempt.authorize_url(), None::<&str>).is_ok()),
+            .is_some_and(|o| o.open_url(url, None::<&str>).is_ok())
     };
-    let environment = state.environment();
-    tauri::async_runtime::spawn(salesforce::finish_login(app, attempt, environment));
-    Ok(started)
+    api::salesforce::salesforce_connect(&state, events(&app), settings, open).await
 }
 
 #[tauri::command]
-pub async fn salesforce_cancel(state: State<'_, AppState>) -> IpcResult<()> {
-    state.salesforce.cancel();
-    Ok(())
+pub async fn salesforce_cancel(state: State<'_, Arc<AppState>>) -> AppResult<()> {
+    api::salesforce::salesforce_cancel(&state).await
 }
 
-/// After the keychain refused the token: keep it in memory until the app quits.
 #[tauri::command]
 pub async fn salesforce_keep_for_session(
-    state: State<'_, AppState>,
-) -> IpcResult<SalesforceLoginEvent> {
-    let (environment, session) = state.salesforce.take_pending().ok_or_else(|| {
-        IpcError::new(
-            "salesforce_nothing_pending",
-            "There is no sign-in waiting to be kept. Connect again.",
-        )
-    })?;
-    Ok(salesforce::store_session(&state, environment, session, StorageMode::SessionOnly).await)
+    state: State<'_, Arc<AppState>>,
+) -> AppResult<SalesforceLoginEvent> {
+    api::salesforce::salesforce_keep_for_session(&state).await
 }
 
-/// Revokes the token at Salesforce (when reachable) and forgets it here.
 #[tauri::command]
-pub async fn salesforce_disconnect(state: State<'_, AppState>) -> IpcResult<()> {
-    let vault = state.vault()?;
-    // The access token goes with the client; the refresh token comes back from
-    // the vault below and is revoked at Salesforce.
-    state.salesforce.take_client().await;
-    let environment = state.environment();
-    let outcome = tauri::async_runtime::spawn_blocking(move || {
-        vault.forget(Service::Salesforce, environment)
-    })
-    .await
-    .map_err(|_| IpcError::new("vault_keychain_failed", "The keychain did not answer."))??;
-    crate::commands::credentials::revoke_all(outcome.revocations).await;
-    state.with_store(|s| {
-        s.clear_check(StepId::ConnectSalesforce)?;
-        s.clear_check(StepId::InstallPackage)?;
-        s.clear_check(StepId::ConfigureSalesforce)
-    })?;
-    Ok(())
+pub async fn salesforce_disconnect(state: State<'_, Arc<AppState>>) -> AppResult<()> {
+    api::salesforce::salesforce_disconnect(&state).await
 }
 
-/// Checks steps 6 and 7 in the connected org and records what it found.
 #[tauri::command]
-pub async fn salesforce_check(state: State<'_, AppState>) -> IpcResult<SalesforceChecks> {
-    let consumer_key = settings(&state)?.consumer_key;
-    let client = state.salesforce.client(&state, &consumer_key).await?;
-    let package = client.package_status(REQUIRED_PACKAGE).await?;
-    let remote_sites = client.remote_site_status().await?;
-    if let Some(rotated) = client.take_rotated_refresh_token().await {
-        tracing::info!("Salesforce rotated the refresh token; keeping the new one");
-        if let (Ok(vault), Some(record)) = (
-            state.vault(),
-            state
-                .vault
-                .as_ref()
-                .ok()
-                .and_then(|v| v.record(Service::Salesforce, state.environment())),
-        ) {
-            let credentials =
-                sia_vault::Credentials::Salesforce(sia_vault::SalesforceCredentials {
-                    refresh_token: rotated,
-                });
-            let environment = state.environment();
-            let saved = tauri::async_runtime::spawn_blocking(move || {
-                vault.save(
-                    environment,
-                    record.connection,
-                    credentials,
-                    record.stored_in,
-                )
-            })
-            .await;
-            if !matches!(saved, Ok(Ok(_))) {
-                tracing::warn!(
-                    "the rotated Salesforce token could not be stored; sign in again after a restart"
-                );
-            }
-        }
-    }
-    salesforce::record_checks(&state, &package, &remote_sites)?;
-    Ok(SalesforceChecks {
-        package,
-        remote_sites,
-    })
+pub async fn salesforce_check(state: State<'_, Arc<AppState>>) -> AppResult<SalesforceChecks> {
+    api::salesforce::salesforce_check(&state).await
 }
 
-/// Step 7: what is wrong with the API secret key the admin is about to enter in Salesforce
-/// (`&` cuts it short there). The key is checked and dropped: never stored, never logged.
 #[tauri::command]
 pub fn salesforce_check_api_secret_key(key: String) -> Vec<sia_salesforce::ApiSecretKeyProblem> {
-    sia_salesforce::check_api_secret_key(&key)
+    api::salesforce::salesforce_check_api_secret_key(key)
 }
 
-/// Step 2 in Actions: connects the signed-in Salesforce user to the Actions user with the same
-/// email. The service refuses, in words, what stops invitees later: another email, no API access,
-/// or the other kind of org than the instance's.
 #[tauri::command]
 pub async fn actions_connect_salesforce(
-    state: State<'_, AppState>,
-) -> IpcResult<sia_actions::ActionsSalesforceConnection> {
-    let consumer_key = settings(&state)?.consumer_key;
-    let salesforce = state.salesforce.client(&state, &consumer_key).await?;
-    let session = salesforce.session_summary().await?;
-    let users = salesforce.active_users().await?;
-    let api_enabled = users
-        .by_email(&session.email)
-        .iter()
-        .find(|u| u.id == session.user_id)
-        .is_some_and(|u| u.api_enabled);
-    let actions = crate::actions::client(&state)?;
-    let user = actions.find_user(&session.email).await?.ok_or_else(|| {
-        IpcError::new(
-            "actions_salesforce_user_not_invited",
-            "Nobody with this Salesforce user's email is in the Actions account yet.",
-        )
-        .with_param("email", session.email.clone())
-    })?;
-    let environment = match session.org_type {
-        sia_salesforce::SalesforceOrgType::Production => "production",
-        sia_salesforce::SalesforceOrgType::Sandbox => "sandbox",
-    };
-    let login = sia_actions::ActionsSalesforceLogin {
-        user_id: user.id,
-        username: session.username,
-        email: session.email,
-        environment: environment.into(),
-        org_id: session.org_id,
-        api_enabled,
-    };
-    Ok(actions.connect_salesforce(&login).await?)
+    state: State<'_, Arc<AppState>>,
+) -> AppResult<sia_actions::ActionsSalesforceConnection> {
+    api::salesforce::actions_connect_salesforce(&state).await
 }

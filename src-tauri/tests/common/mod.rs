@@ -12,7 +12,7 @@ use tauri::{WebviewWindow, WebviewWindowBuilder};
 
 pub fn app_with(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = sia_setup_lib::with_commands(mock_builder())
-        .manage(state)
+        .manage(std::sync::Arc::new(state))
         .build(mock_context(noop_assets()))
         .expect("mock app builds");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())

@@ -5,12 +5,12 @@ use std::path::Path;
 
 use sia_sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxError, SandboxInfo};
 
-use crate::error::IpcError;
+use crate::error::AppError;
 
 /// The demo services once started, or why they could not be.
 pub enum DemoServices {
     Running(Box<RunningSandbox>),
-    Failed(IpcError),
+    Failed(AppError),
 }
 
 impl DemoServices {
@@ -25,12 +25,12 @@ impl DemoServices {
     /// Starts the stand-ins with `config` (tests use OS-assigned ports). A demo
     /// closed a moment ago may still hold the fixed ports: wait up to 3 s for them.
     pub fn start_with(config: SandboxConfig) -> Self {
-        let mut result = tauri::async_runtime::block_on(Sandbox::start(config.clone()));
+        let mut result = crate::runtime::block_on(Sandbox::start(config.clone()));
         for _ in 0..30 {
             match &result {
                 Err(error) if error.code() == "bind_failed" => {
                     std::thread::sleep(std::time::Duration::from_millis(100));
-                    result = tauri::async_runtime::block_on(Sandbox::start(config.clone()));
+                    result = crate::runtime::block_on(Sandbox::start(config.clone()));
                 }
                 _ => break,
             }
@@ -78,7 +78,7 @@ impl DemoServices {
         }
     }
 
-    pub fn problem(&self) -> Option<IpcError> {
+    pub fn problem(&self) -> Option<AppError> {
         match self {
             DemoServices::Running(_) => None,
             DemoServices::Failed(error) => Some(error.clone()),
@@ -86,7 +86,7 @@ impl DemoServices {
     }
 }
 
-fn demo_error(error: &SandboxError) -> IpcError {
+fn demo_error(error: &SandboxError) -> AppError {
     tracing::warn!(target: "sia::demo", code = error.code(), "demo services failed: {error}");
-    IpcError::new(format!("demo_{}", error.code()), error.to_string())
+    AppError::new(format!("demo_{}", error.code()), error.to_string())
 }

@@ -12,7 +12,7 @@ use sia_core::{Preference, SetupStore};
 use sia_vault::{Environment, Vault};
 
 use crate::demo::DemoServices;
-use crate::error::IpcError;
+use crate::error::AppError;
 use crate::locale::{self, UiLanguage};
 use crate::salesforce::SalesforceState;
 
@@ -38,16 +38,17 @@ impl RunMode {
 
 pub struct AppState {
     pub store: Mutex<SetupStore>,
-    pub mode: RunMode,
+    /// Stand-ins or real services; `mode()` adds how Actions is reached.
+    pub run_mode: RunMode,
     pub os_locale: String,
     /// Set when the progress file could not be opened: the app then runs on an
     /// in-memory store and says so, instead of refusing to start or overwriting the file.
-    pub store_problem: Option<IpcError>,
+    pub store_problem: Option<AppError>,
     pub started: StartClock,
     /// The in-process stand-ins, in demo mode only.
     pub demo: Option<DemoServices>,
     /// Secrets in the OS keychain; an error if the vault's settings file is unreadable.
-    pub vault: Result<Arc<Vault>, IpcError>,
+    pub vault: Result<Arc<Vault>, AppError>,
     pub salesforce: SalesforceState,
     /// The open CSV import of step 5, if any.
     pub import: crate::import::ImportState,
@@ -79,8 +80,26 @@ impl StartClock {
 }
 
 impl AppState {
+    /// The app as a window or `sia` starts it: the data folder for `mode` under `app_data_dir`
+    /// (or `SIA_DATA_DIR`), the demo's stand-ins started in demo mode, remembered mappings loaded.
+    pub fn start(app_data_dir: PathBuf, mode: RunMode, started: StartClock) -> Self {
+        let dir = data_dir(app_data_dir, mode);
+        let mut state = AppState::open(&dir, mode, locale::os_locale());
+        state.started = started;
+        if mode == RunMode::Demo {
+            state.demo = Some(DemoServices::start(&dir));
+        }
+        if let Some(problem) = &state.store_problem {
+            tracing::warn!(code = %problem.code, "running without saved progress");
+        }
+        state
+            .import
+            .remember_mappings_in(dir.join("import-mappings.json"));
+        state
+    }
+
     pub fn open(data_dir: &Path, mode: RunMode, os_locale: String) -> Self {
-        let vault = Vault::open(data_dir).map(Arc::new).map_err(IpcError::from);
+        let vault = Vault::open(data_dir).map(Arc::new).map_err(AppError::from);
         Self::open_with_vault(data_dir, mode, os_locale, vault)
     }
 
@@ -89,12 +108,12 @@ impl AppState {
         data_dir: &Path,
         mode: RunMode,
         os_locale: String,
-        vault: Result<Arc<Vault>, IpcError>,
+        vault: Result<Arc<Vault>, AppError>,
     ) -> Self {
         let (store, store_problem) = match SetupStore::open(data_dir) {
             Ok(store) => (store, None),
             Err(error) => {
-                let problem = IpcError::from(error);
+                let problem = AppError::from(error);
                 match SetupStore::in_memory() {
                     Ok(store) => (store, Some(problem)),
                     Err(_) => unreachable_in_memory(),
@@ -103,7 +122,7 @@ impl AppState {
         };
         Self {
             store: Mutex::new(store),
-            mode,
+            run_mode: mode,
             os_locale,
             store_problem,
             started: StartClock::now(),
@@ -129,7 +148,7 @@ impl AppState {
     /// Which set of credentials the app works with: the demo's own in demo mode,
     /// else the one the admin last chose (production unless they chose sandbox).
     pub fn environment(&self) -> Environment {
-        match (self.mode, &self.vault) {
+        match (self.run_mode, &self.vault) {
             (RunMode::Demo, _) => Environment::Demo,
             (RunMode::Live, Ok(vault)) => vault
                 .preferences()
@@ -140,7 +159,7 @@ impl AppState {
         }
     }
 
-    pub fn vault(&self) -> Result<Arc<Vault>, IpcError> {
+    pub fn vault(&self) -> Result<Arc<Vault>, AppError> {
         self.vault.clone()
     }
 

@@ -12,11 +12,11 @@ use sia_invite::{
     InviteProgress, InviteRole, InviteRowResult, InviteRowState, Invitee, Journal, StaticToken,
     TokenProvider,
 };
-use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::watch;
 use ts_rs::TS;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{AppError, AppResult};
+use crate::events::{SharedEvents, emit};
 use crate::state::AppState;
 
 /// Event with the running job's `InviteProgress`, on every change.
@@ -47,7 +47,7 @@ pub struct InviteFinished {
     /// The results, when the job completed or was cancelled.
     pub summary: Option<InviteJobSummary>,
     /// Why it stopped early (it stays unfinished and can be resumed).
-    pub error: Option<IpcError>,
+    pub error: Option<AppError>,
 }
 
 /// A job of the journal with its counts, for "resume the unfinished job?" and the results list.
@@ -105,7 +105,7 @@ struct Running {
     job_id: String,
     control: InviteControl,
     progress: watch::Receiver<InviteProgress>,
-    task: Option<tauri::async_runtime::JoinHandle<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 struct Checked {
@@ -159,7 +159,7 @@ impl InviteState {
     }
 
     /// The journal, opened once.
-    pub fn journal(&self) -> IpcResult<Arc<Journal>> {
+    pub fn journal(&self) -> AppResult<Arc<Journal>> {
         let mut slot = lock(&self.inner.journal);
         if let Some(journal) = slot.as_ref() {
             return Ok(journal.clone());
@@ -185,7 +185,7 @@ impl InviteState {
     }
 
     /// The overview for step 5 and the dashboard.
-    pub fn overview(&self) -> IpcResult<InviteOverview> {
+    pub fn overview(&self) -> AppResult<InviteOverview> {
         let journal = self.journal()?;
         let running = self.running();
         let running_id = running.as_ref().map(|p| p.job_id.clone());
@@ -197,7 +197,7 @@ impl InviteState {
                 let summary = journal.summary(&job.job_id)?;
                 Ok(InviteJobEntry { job, summary })
             })
-            .collect::<IpcResult<Vec<_>>>()?;
+            .collect::<AppResult<Vec<_>>>()?;
         Ok(InviteOverview {
             running,
             unfinished,
@@ -206,7 +206,7 @@ impl InviteState {
 
     /// Addresses this app's jobs already invited (or found there): known even before the
     /// instance's own directory is read.
-    pub fn known_emails(&self) -> IpcResult<Vec<String>> {
+    pub fn known_emails(&self) -> AppResult<Vec<String>> {
         let journal = self.journal()?;
         let mut out = Vec::new();
         for job in journal.jobs()? {
@@ -234,13 +234,13 @@ impl InviteState {
     }
 
     /// The checked list with this id, taken (a second click finds nothing to start).
-    pub fn take_checked(&self, id: u32) -> IpcResult<Vec<Invitee>> {
+    pub fn take_checked(&self, id: u32) -> AppResult<Vec<Invitee>> {
         let mut slot = lock(&self.inner.checked);
         match slot.take() {
             Some(checked) if checked.id == id => Ok(checked.invitees),
             other => {
                 *slot = other;
-                Err(IpcError::new(
+                Err(AppError::new(
                     "invite_check_expired",
                     "this list was already sent or replaced; check it again",
                 ))
@@ -248,38 +248,38 @@ impl InviteState {
         }
     }
 
-    pub fn pause(&self) -> IpcResult<()> {
+    pub fn pause(&self) -> AppResult<()> {
         self.control()?.pause();
         Ok(())
     }
 
-    pub fn resume(&self) -> IpcResult<()> {
+    pub fn resume(&self) -> AppResult<()> {
         self.control()?.resume();
         Ok(())
     }
 
-    pub fn cancel(&self) -> IpcResult<()> {
+    pub fn cancel(&self) -> AppResult<()> {
         self.control()?.cancel();
         Ok(())
     }
 
-    fn control(&self) -> IpcResult<InviteControl> {
+    fn control(&self) -> AppResult<InviteControl> {
         lock(&self.inner.running)
             .as_ref()
             .map(|r| r.control.clone())
-            .ok_or_else(|| IpcError::new("invite_not_running", "no invite job is running"))
+            .ok_or_else(|| AppError::new("invite_not_running", "no invite job is running"))
     }
 
     /// Journals a new job and starts it. Refused while another job runs (a second click).
-    pub fn start<R: Runtime>(
+    pub fn start(
         &self,
-        app: AppHandle<R>,
+        events: SharedEvents,
         target: Target,
         source: &str,
         invitees: &[Invitee],
-    ) -> IpcResult<InviteStarted> {
+    ) -> AppResult<InviteStarted> {
         if invitees.is_empty() {
-            return Err(IpcError::new(
+            return Err(AppError::new(
                 "invite_nobody",
                 "nobody on the list can be invited",
             ));
@@ -295,30 +295,30 @@ impl InviteState {
             options,
             target.tokens,
         )?;
-        Ok(self.launch(app, engine, &mut running))
+        Ok(self.launch(events, engine, &mut running))
     }
 
     /// Resumes an unfinished job of the journal against the current target (nobody is invited
     /// twice: the engine looks up every row whose request may have gone out).
-    pub fn resume_job<R: Runtime>(
+    pub fn resume_job(
         &self,
-        app: AppHandle<R>,
+        events: SharedEvents,
         target: Target,
         job_id: &str,
         cancel_first: bool,
-    ) -> IpcResult<InviteStarted> {
+    ) -> AppResult<InviteStarted> {
         let mut running = lock(&self.inner.running);
         refuse_if_running(&running)?;
         let journal = self.journal()?;
         let job = journal.job(job_id)?;
         if job.status != InviteJobStatus::Unfinished {
-            return Err(IpcError::new(
+            return Err(AppError::new(
                 "invite_job_finished",
                 "this invite job has already finished",
             ));
         }
         if sia_invite::scim::scim_base(&target.base_url)? != job.target {
-            return Err(IpcError::new(
+            return Err(AppError::new(
                 "invite_target_changed",
                 "this job was started against another Actions instance; connect to it to resume",
             ));
@@ -329,12 +329,12 @@ impl InviteState {
         if cancel_first {
             engine.control().cancel();
         }
-        Ok(self.launch(app, engine, &mut running))
+        Ok(self.launch(events, engine, &mut running))
     }
 
-    fn launch<R: Runtime>(
+    fn launch(
         &self,
-        app: AppHandle<R>,
+        events: SharedEvents,
         engine: Engine,
         running: &mut MutexGuard<'_, Option<Running>>,
     ) -> InviteStarted {
@@ -343,18 +343,14 @@ impl InviteState {
             .journal()
             .and_then(|j| Ok(j.summary(&job_id)?.total))
             .unwrap_or(0);
-        let emitter = app.clone();
-        let engine = engine.on_progress(move |p| {
-            if emitter.emit(PROGRESS_EVENT, p).is_err() {
-                tracing::debug!("invite progress could not reach the window");
-            }
-        });
+        let emitter = events.clone();
+        let engine = engine.on_progress(move |p| emit(emitter.as_ref(), PROGRESS_EVENT, p));
         let control = engine.control();
         let progress = engine.progress();
         let state = self.clone();
         let id = job_id.clone();
         tracing::info!(total, "invite job started");
-        let task = tauri::async_runtime::spawn(async move {
+        let task = tokio::spawn(async move {
             let outcome = engine.run().await;
             {
                 let mut slot = lock(&state.inner.running);
@@ -378,12 +374,10 @@ impl InviteState {
                 Err(error) => InviteFinished {
                     job_id: id,
                     summary: None,
-                    error: Some(IpcError::from(error)),
+                    error: Some(AppError::from(error)),
                 },
             };
-            if app.emit(FINISHED_EVENT, &finished).is_err() {
-                tracing::debug!("the end of an invite job could not reach the window");
-            }
+            emit(events.as_ref(), FINISHED_EVENT, &finished);
         });
         **running = Some(Running {
             job_id: job_id.clone(),
@@ -406,7 +400,7 @@ impl InviteState {
     }
 
     /// A job's results: its rows with their states and reasons.
-    pub fn results(&self, job_id: &str) -> IpcResult<InviteResults> {
+    pub fn results(&self, job_id: &str) -> AppResult<InviteResults> {
         let journal = self.journal()?;
         Ok(InviteResults {
             job: journal.job(job_id)?,
@@ -421,9 +415,9 @@ impl InviteState {
     }
 }
 
-fn refuse_if_running(running: &Option<Running>) -> IpcResult<()> {
+fn refuse_if_running(running: &Option<Running>) -> AppResult<()> {
     match running {
-        Some(_) => Err(IpcError::new(
+        Some(_) => Err(AppError::new(
             "invite_job_running",
             "an invite job is already running; wait for it, pause it or cancel it",
         )),
@@ -458,7 +452,7 @@ pub struct Target {
 }
 
 /// The Actions admin API the app works with now (`crate::actions::target`), for the engine.
-pub fn target(state: &AppState) -> IpcResult<Target> {
+pub fn target(state: &AppState) -> AppResult<Target> {
     let actions = crate::actions::target(state)?;
     let secret = sia_invite::Secret::new(actions.token.expose());
     Ok(Target {
@@ -470,7 +464,7 @@ pub fn target(state: &AppState) -> IpcResult<Target> {
 /// What the checks know: the instance's directory (invited and active users, teams, workspaces,
 /// seats; a service that cannot answer only leaves its checks out) plus the addresses this app's
 /// own jobs settled (known even before the instance lists them).
-pub async fn directory(state: &AppState) -> IpcResult<Directory> {
+pub async fn directory(state: &AppState) -> AppResult<Directory> {
     let mut directory = crate::directory::load(state).await?;
     directory.invited.extend(state.invite.known_emails()?);
     Ok(directory)

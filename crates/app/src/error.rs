@@ -1,5 +1,7 @@
-//! The one shape errors take when they cross IPC: a stable code the UI
-//! translates, and a plain English message as a fallback. Never a secret or a path.
+//! The application's one error: a stable code the UI translates, a plain English message as a
+//! fallback, and the values the translation needs. Every domain crate's error converts into it
+//! here, once; the shell sends it over IPC as it is (`{code, message, params}`, named `IpcError`
+//! in TypeScript) and `sia` prints it. Never a secret or a path.
 
 use std::collections::BTreeMap;
 
@@ -7,8 +9,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct IpcError {
+#[ts(export, rename = "IpcError")]
+pub struct AppError {
     pub code: String,
     pub message: String,
     /// Values the translated text needs (e.g. `resetsAt`, an RFC 3339 time); never a secret.
@@ -17,7 +19,7 @@ pub struct IpcError {
     pub params: BTreeMap<String, String>,
 }
 
-impl IpcError {
+impl AppError {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
@@ -32,39 +34,39 @@ impl IpcError {
     }
 }
 
-impl From<sia_core::CoreError> for IpcError {
+impl From<sia_core::CoreError> for AppError {
     fn from(error: sia_core::CoreError) -> Self {
         // The Display text of domain errors is written to be safe to show.
         tracing::warn!(code = error.code(), "setup store error: {error}");
-        IpcError::new(error.code(), error.to_string())
+        AppError::new(error.code(), error.to_string())
     }
 }
 
-pub type IpcResult<T> = Result<T, IpcError>;
+pub type AppResult<T> = Result<T, AppError>;
 
-impl From<sia_vault::VaultError> for IpcError {
+impl From<sia_vault::VaultError> for AppError {
     fn from(error: sia_vault::VaultError) -> Self {
         tracing::warn!(code = error.code(), "vault error: {error}");
-        IpcError::new(format!("vault_{}", error.code()), error.to_string())
+        AppError::new(format!("vault_{}", error.code()), error.to_string())
     }
 }
 
-impl From<sia_salesforce::SalesforceError> for IpcError {
+impl From<sia_salesforce::SalesforceError> for AppError {
     fn from(error: sia_salesforce::SalesforceError) -> Self {
         tracing::warn!(code = error.code(), "salesforce error: {error}");
-        IpcError::new(format!("salesforce_{}", error.code()), error.to_string())
+        AppError::new(format!("salesforce_{}", error.code()), error.to_string())
     }
 }
 
-impl From<sia_csv::CsvError> for IpcError {
+impl From<sia_csv::CsvError> for AppError {
     fn from(error: sia_csv::CsvError) -> Self {
         // sia-csv's messages never carry a path or a cell value.
         tracing::warn!(code = error.code(), "import error: {error}");
-        IpcError::new(format!("csv_{}", error.code()), error.to_string())
+        AppError::new(format!("csv_{}", error.code()), error.to_string())
     }
 }
 
-impl From<sia_marketo::MarketoError> for IpcError {
+impl From<sia_marketo::MarketoError> for AppError {
     fn from(error: sia_marketo::MarketoError) -> Self {
         // sia-marketo's messages carry no URL, query or credential.
         tracing::warn!(code = error.code(), "marketo error: {error}");
@@ -72,7 +74,7 @@ impl From<sia_marketo::MarketoError> for IpcError {
             at.format(&time::format_description::well_known::Rfc3339)
                 .ok()
         });
-        let ipc = IpcError::new(format!("marketo_{}", error.code()), error.to_string());
+        let ipc = AppError::new(format!("marketo_{}", error.code()), error.to_string());
         match resets_at {
             Some(at) => ipc.with_param("resetsAt", at),
             None => ipc,
@@ -80,12 +82,12 @@ impl From<sia_marketo::MarketoError> for IpcError {
     }
 }
 
-impl From<sia_actions::ActionsError> for IpcError {
+impl From<sia_actions::ActionsError> for AppError {
     fn from(error: sia_actions::ActionsError) -> Self {
         // sia-actions' messages carry no token, secret or full URL.
         let code = error.code();
         tracing::warn!(code = %code, "actions error: {error}");
-        let ipc = IpcError::new(format!("actions_{code}"), error.to_string());
+        let ipc = AppError::new(format!("actions_{code}"), error.to_string());
         match error.retry_after() {
             Some(seconds) => ipc.with_param("seconds", seconds.to_string()),
             None => ipc,
@@ -93,10 +95,10 @@ impl From<sia_actions::ActionsError> for IpcError {
     }
 }
 
-impl From<sia_invite::InviteError> for IpcError {
+impl From<sia_invite::InviteError> for AppError {
     fn from(error: sia_invite::InviteError) -> Self {
         // sia-invite's messages never carry a token or a path.
         tracing::warn!(code = error.code(), "invite error: {error}");
-        IpcError::new(format!("invite_{}", error.code()), error.to_string())
+        AppError::new(format!("invite_{}", error.code()), error.to_string())
     }
 }

@@ -6,7 +6,7 @@ use sia_actions::ActionsClient;
 use sia_csv::{Directory, DirectoryCheck, SalesforceUser, SkippedCheck};
 use sia_vault::Service;
 
-use crate::error::IpcError;
+use crate::error::AppError;
 use crate::state::AppState;
 
 const ACTIONS_CHECKS: [DirectoryCheck; 3] = [
@@ -17,7 +17,7 @@ const ACTIONS_CHECKS: [DirectoryCheck; 3] = [
 
 /// Reads the directory from the Actions admin API the app works with and from Salesforce.
 /// Failures of either service become skipped checks, not errors.
-pub async fn load(state: &AppState) -> Result<Directory, IpcError> {
+pub async fn load(state: &AppState) -> Result<Directory, AppError> {
     let mut directory = Directory::default();
     match actions_directory(state).await {
         Ok(actions) => {
@@ -58,7 +58,7 @@ fn skip(directory: &mut Directory, check: DirectoryCheck, reason: &str) {
     });
 }
 
-async fn actions_directory(state: &AppState) -> Result<sia_actions::ActionsDirectory, IpcError> {
+async fn actions_directory(state: &AppState) -> Result<sia_actions::ActionsDirectory, AppError> {
     let target = crate::actions::target(state)?;
     let client = ActionsClient::new(&target.base_url, target.token)?;
     Ok(client.directory().await?)
@@ -66,7 +66,7 @@ async fn actions_directory(state: &AppState) -> Result<sia_actions::ActionsDirec
 
 /// Active Salesforce users, or why they cannot be read (`salesforce_not_connected` when step 2
 /// has not connected Salesforce yet).
-async fn salesforce_users(state: &AppState) -> Result<Vec<SalesforceUser>, IpcError> {
+async fn salesforce_users(state: &AppState) -> Result<Vec<SalesforceUser>, AppError> {
     let connected = state
         .vault
         .as_ref()
@@ -74,7 +74,7 @@ async fn salesforce_users(state: &AppState) -> Result<Vec<SalesforceUser>, IpcEr
         .and_then(|v| v.record(Service::Salesforce, state.environment()))
         .is_some();
     if !connected {
-        return Err(IpcError::new(
+        return Err(AppError::new(
             "salesforce_not_connected",
             "Salesforce is not connected yet. Connect it in step 2.",
         ));

@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
 use ts_rs::TS;
 
 use sia_core::{Attention, CheckResult, StepId};
@@ -17,7 +16,8 @@ use sia_vault::{
     StoredCredential,
 };
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{AppError, AppResult};
+use crate::events::SharedEvents;
 use crate::state::AppState;
 
 /// The event the UI listens to for the end of a sign-in.
@@ -35,10 +35,10 @@ pub enum SalesforceLoginEvent {
     },
     /// Signed in, but the keychain refused the token: the admin may keep it for this session only.
     KeychainRefused {
-        error: IpcError,
+        error: AppError,
     },
     Failed {
-        error: IpcError,
+        error: AppError,
     },
 }
 
@@ -94,7 +94,7 @@ impl SalesforceState {
         &self,
         state: &AppState,
         consumer_key: &str,
-    ) -> IpcResult<Arc<SalesforceClient>> {
+    ) -> AppResult<Arc<SalesforceClient>> {
         let mut slot = self.client.lock().await;
         if let Some(client) = slot.as_ref() {
             return Ok(client.clone());
@@ -106,7 +106,7 @@ impl SalesforceState {
             .ok_or_else(not_connected)?;
         let credentials = {
             let vault = vault.clone();
-            tauri::async_runtime::spawn_blocking(move || vault.salesforce(environment))
+            tokio::task::spawn_blocking(move || vault.salesforce(environment))
                 .await
                 .map_err(|_| not_connected())??
                 .ok_or_else(not_connected)?
@@ -129,27 +129,27 @@ impl SalesforceState {
 }
 
 /// Every active user of the connected org (the import's Salesforce checks).
-pub async fn active_users(state: &AppState) -> IpcResult<sia_salesforce::SalesforceUsers> {
-    let consumer_key = crate::commands::salesforce::settings(state)?.consumer_key;
+pub async fn active_users(state: &AppState) -> AppResult<sia_salesforce::SalesforceUsers> {
+    let consumer_key = crate::api::salesforce::settings(state)?.consumer_key;
     let client = state.salesforce.client(state, &consumer_key).await?;
     Ok(client.active_users().await?)
 }
 
-fn not_connected() -> IpcError {
-    IpcError::new(
+fn not_connected() -> AppError {
+    AppError::new(
         "salesforce_not_connected",
         "Salesforce is not connected yet. Connect it in step 2.",
     )
 }
 
 /// Waits for the browser to come back, then stores the token and tells the UI.
-pub async fn finish_login<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn finish_login(
+    state: Arc<AppState>,
+    events: SharedEvents,
     attempt: LoginAttempt,
     environment: Environment,
 ) {
     let result = attempt.finish().await;
-    let state = app.state::<AppState>();
     state
         .salesforce
         .attempt
@@ -162,9 +162,7 @@ pub async fn finish_login<R: Runtime>(
             error: error.into(),
         },
     };
-    if let Err(error) = app.emit(LOGIN_EVENT, &event) {
-        tracing::warn!("could not tell the window how sign-in ended: {error}");
-    }
+    crate::events::emit(events.as_ref(), LOGIN_EVENT, &event);
 }
 
 /// Saves a signed-in session's refresh token in the vault and marks step 2 done.
@@ -194,7 +192,7 @@ pub async fn store_session(
         refresh_token: sia_vault::Secret::new(session.refresh_token.expose().to_owned()),
     });
     // The keychain may block on an unlock prompt: keep it off the async workers.
-    let saved = tauri::async_runtime::spawn_blocking({
+    let saved = tokio::task::spawn_blocking({
         let vault = vault.clone();
         move || vault.save(environment, connection, credentials, mode)
     })
@@ -231,7 +229,7 @@ pub async fn store_session(
             error: error.into(),
         },
         Err(_) => SalesforceLoginEvent::Failed {
-            error: IpcError::new("vault_keychain_failed", "The keychain did not answer."),
+            error: AppError::new("vault_keychain_failed", "The keychain did not answer."),
         },
     }
 }
@@ -241,7 +239,7 @@ pub fn record_checks(
     state: &AppState,
     package: &sia_salesforce::PackageStatus,
     sites: &sia_salesforce::RemoteSiteStatus,
-) -> IpcResult<()> {
+) -> AppResult<()> {
     use sia_salesforce::PackageStatus as P;
     let package_check = match package {
         P::Installed { .. } => CheckResult::Done,

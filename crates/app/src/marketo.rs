@@ -11,7 +11,7 @@ use sia_marketo::{
 };
 use sia_vault::{ConnectionInfo, MarketoCredentials, Secret, Service};
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The three fields of the connect form as the admin left them. The secret is `None` when it
@@ -113,7 +113,7 @@ pub fn vault_credentials(credentials: &Credentials) -> sia_vault::Credentials {
 }
 
 /// A client for the saved Marketo API access, or `marketo_not_connected`.
-pub fn client(state: &AppState) -> IpcResult<MarketoClient> {
+pub fn client(state: &AppState) -> AppResult<MarketoClient> {
     let vault = state.vault()?;
     let environment = state.environment();
     let record = vault
@@ -137,8 +137,8 @@ pub fn client(state: &AppState) -> IpcResult<MarketoClient> {
     )?)
 }
 
-fn not_connected() -> IpcError {
-    IpcError::new(
+fn not_connected() -> AppError {
+    AppError::new(
         "marketo_not_connected",
         "The app has no Marketo API access yet. Enter the Munchkin ID, Client ID and Client Secret first.",
     )

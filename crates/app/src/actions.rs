@@ -3,7 +3,7 @@
 
 use sia_vault::{Secret, Service};
 
-use crate::error::IpcError;
+use crate::error::AppError;
 use crate::state::{AppState, RunMode};
 
 /// One Actions admin API to talk to. The token never leaves Rust.
@@ -22,8 +22,8 @@ impl std::fmt::Debug for ActionsTarget {
 }
 
 /// The Actions admin API the app works with now, or a translated reason why there is none.
-pub fn target(state: &AppState) -> Result<ActionsTarget, IpcError> {
-    if state.mode == RunMode::Demo {
+pub fn target(state: &AppState) -> Result<ActionsTarget, AppError> {
+    if state.run_mode == RunMode::Demo {
         return demo_target(state);
     }
     let vault = state.vault()?;
@@ -39,7 +39,7 @@ pub fn target(state: &AppState) -> Result<ActionsTarget, IpcError> {
     })
 }
 
-fn demo_target(state: &AppState) -> Result<ActionsTarget, IpcError> {
+fn demo_target(state: &AppState) -> Result<ActionsTarget, AppError> {
     let demo = state.demo.as_ref().ok_or_else(not_connected)?;
     if let Some(problem) = demo.problem() {
         return Err(problem);
@@ -55,15 +55,15 @@ fn demo_target(state: &AppState) -> Result<ActionsTarget, IpcError> {
     })
 }
 
-fn not_connected() -> IpcError {
-    IpcError::new(
+fn not_connected() -> AppError {
+    AppError::new(
         "actions_not_connected",
         "The app is not connected to the Actions admin API yet. Enter its URL and token in Settings.",
     )
 }
 
 /// A client for the Actions admin API the app works with now.
-pub fn client(state: &AppState) -> Result<sia_actions::ActionsClient, IpcError> {
+pub fn client(state: &AppState) -> Result<sia_actions::ActionsClient, AppError> {
     let target = target(state)?;
     Ok(sia_actions::ActionsClient::new(
         &target.base_url,

@@ -1,0 +1,143 @@
+//! Step 5's invites over IPC: check a typed list, start a job (from the form or the confirmed
+//! import), pause / resume / cancel, resume an unfinished job, results, results file, revoke.
+
+use std::path::PathBuf;
+
+use sia_csv::{InvalidPolicy, PeopleDefaults, Role};
+use sia_invite::{InviteRevokeSummary, Invitee};
+
+use crate::error::{AppError, AppResult};
+use crate::events::SharedEvents;
+use crate::invite::{
+    self, CSV_SOURCE_PREFIX, FORM_SOURCE, InviteFormInfo, InviteListCheck, InviteOverview,
+    InviteResults, InviteStarted,
+};
+use crate::state::AppState;
+
+/// Runs `work` on a blocking thread: checking a long list and the journal's SQLite take a moment.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::new("invite_internal", "the invite step stopped unexpectedly"))?
+}
+
+/// Teams, workspaces and seats the form offers.
+pub async fn invite_form_info(state: &AppState) -> AppResult<InviteFormInfo> {
+    Ok(invite::form_info(&invite::directory(state).await?))
+}
+
+/// Checks a typed or pasted list with the import's cleaning and validation; keeps its valid people.
+pub async fn invite_check(
+    state: &AppState,
+    list: String,
+    teams: Vec<String>,
+    role: Role,
+    workspace: Option<String>,
+) -> AppResult<InviteListCheck> {
+    let directory = invite::directory(state).await?;
+    let defaults = PeopleDefaults {
+        teams,
+        role,
+        workspace: workspace.filter(|w| !w.trim().is_empty()),
+    };
+    let check = blocking(move || {
+        let people = sia_csv::parse_people_list(&list);
+        Ok(sia_csv::check_people(&people, &defaults, directory))
+    })
+    .await?;
+    let check_id = state.invite.keep_checked(&check);
+    Ok(InviteListCheck { check_id, check })
+}
+
+/// Invites the valid people of a checked list (once: a second call finds nothing to start).
+pub async fn invite_start_checked(
+    events: SharedEvents,
+    state: &AppState,
+    check_id: u32,
+) -> AppResult<InviteStarted> {
+    let target = invite::target(state)?;
+    let invitees = state.invite.take_checked(check_id)?;
+    state
+        .invite
+        .start(events, target, FORM_SOURCE, &invitees)
+        .inspect_err(|e| tracing::warn!(code = %e.code, "invite job not started"))
+}
+
+/// Invites the import's confirmed rows (read from the open session here, never from the UI).
+pub async fn invite_start_import(
+    events: SharedEvents,
+    state: &AppState,
+    policy: InvalidPolicy,
+) -> AppResult<InviteStarted> {
+    let target = invite::target(state)?;
+    let import = state.import.clone();
+    let (file_name, invitees) = blocking(move || {
+        import.with(|s| {
+            let rows = s.confirmed_rows(policy)?;
+            let invitees: Vec<Invitee> = rows.iter().map(invite::invitee).collect();
+            Ok((s.summary().file_name, invitees))
+        })
+    })
+    .await?;
+    let source = format!("{CSV_SOURCE_PREFIX}{file_name}");
+    state.invite.start(events, target, &source, &invitees)
+}
+
+/// The running job and the unfinished ones an earlier run left.
+pub async fn invite_overview(state: &AppState) -> AppResult<InviteOverview> {
+    let invite = state.invite.clone();
+    blocking(move || invite.overview()).await
+}
+
+pub async fn invite_pause(state: &AppState) -> AppResult<()> {
+    state.invite.pause()
+}
+
+pub async fn invite_resume(state: &AppState) -> AppResult<()> {
+    state.invite.resume()
+}
+
+pub async fn invite_cancel(state: &AppState) -> AppResult<()> {
+    state.invite.cancel()
+}
+
+/// Resumes an unfinished job of an earlier run (or, with `cancel`, settles it as cancelled).
+pub async fn invite_resume_job(
+    events: SharedEvents,
+    state: &AppState,
+    job_id: String,
+    cancel: bool,
+) -> AppResult<InviteStarted> {
+    let target = invite::target(state)?;
+    state.invite.resume_job(events, target, &job_id, cancel)
+}
+
+pub async fn invite_results(state: &AppState, job_id: String) -> AppResult<InviteResults> {
+    let invite = state.invite.clone();
+    blocking(move || invite.results(&job_id)).await
+}
+
+/// Writes the results file (UTF-8 with BOM, formulas neutralised); returns the rows written.
+pub async fn invite_export_results(
+    state: &AppState,
+    job_id: String,
+    path: PathBuf,
+) -> AppResult<u32> {
+    let journal = state.invite.journal()?;
+    blocking(move || Ok(sia_invite::export_results(&journal, &job_id, &path)?)).await
+}
+
+/// Undo: deletes the job's invitations nobody accepted yet. Refused while the job runs.
+pub async fn invite_revoke(state: &AppState, job_id: String) -> AppResult<InviteRevokeSummary> {
+    if state.invite.is_running(&job_id) {
+        return Err(AppError::new(
+            "invite_job_running",
+            "the job is still running; wait for it or cancel it first",
+        ));
+    }
+    let target = invite::target(state)?;
+    let journal = state.invite.journal()?;
+    Ok(sia_invite::revoke_pending(&journal, &job_id, target.tokens).await?)
+}

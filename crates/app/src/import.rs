@@ -1,0 +1,152 @@
+//! The one open CSV import (`sia_csv::ImportSession`) the app holds between IPC calls, and the
+//! open routine shared by the Browse command and the window's drag-and-drop hook.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use sia_csv::{Directory, ImportSession, OpenOptions, SavedMappings, Summary};
+
+use crate::error::{AppError, AppResult};
+use crate::events::{Events, emit};
+use crate::state::AppState;
+
+/// Event the UI listens to when a dropped file has been opened.
+pub const OPENED_EVENT: &str = "import-opened";
+/// Event the UI listens to when a dropped file could not be opened (`{code, message}`).
+pub const FAILED_EVENT: &str = "import-failed";
+
+/// The open import (one at a time; opening another replaces it) and where confirmed
+/// mappings are remembered. Cloning shares the same session, so blocking work can own a handle.
+#[derive(Clone, Default)]
+pub struct ImportState {
+    session: Arc<Mutex<Option<ImportSession>>>,
+    /// The saved-mappings file; None keeps confirmed mappings for this run only.
+    mappings_file: Arc<Mutex<Option<PathBuf>>>,
+    /// Saved mappings as last loaded or saved, so a re-opened file maps at once.
+    saved: Arc<Mutex<SavedMappings>>,
+}
+
+impl ImportState {
+    /// Remembers confirmed mappings in `file` (a small JSON file in the app's data folder).
+    pub fn remember_mappings_in(&self, file: PathBuf) {
+        // An unreadable file only means no saved mappings: the admin maps by hand once more.
+        let loaded = SavedMappings::load(&file).unwrap_or_default();
+        *lock(&self.saved) = loaded;
+        *lock(&self.mappings_file) = Some(file);
+    }
+
+    /// Opens `path` with the locale as the encoding hint and checks rows against `directory`
+    /// (see `crate::directory::load`); keeps the session, replacing any other.
+    pub fn open(
+        &self,
+        path: &Path,
+        locale: Option<String>,
+        directory: Directory,
+    ) -> AppResult<Summary> {
+        let opts = OpenOptions {
+            locale,
+            directory,
+            saved: lock(&self.saved).clone(),
+            ..OpenOptions::default()
+        };
+        let session = ImportSession::open(path, opts)?;
+        let summary = session.summary();
+        *lock(&self.session) = Some(session);
+        tracing::info!(
+            rows = summary.counts.rows,
+            invalid = summary.counts.invalid,
+            "import opened"
+        );
+        Ok(summary)
+    }
+
+    /// Runs `f` on the open session, or fails with `csv_no_session`.
+    pub fn with<T>(&self, f: impl FnOnce(&mut ImportSession) -> AppResult<T>) -> AppResult<T> {
+        let mut guard = lock(&self.session);
+        match guard.as_mut() {
+            Some(session) => f(session),
+            None => Err(AppError::new(
+                "csv_no_session",
+                "no file is open for import; choose or drop a file first",
+            )),
+        }
+    }
+
+    /// The open session's summary, if one is open.
+    pub fn summary(&self) -> Option<Summary> {
+        lock(&self.session).as_ref().map(ImportSession::summary)
+    }
+
+    pub fn close(&self) {
+        *lock(&self.session) = None;
+    }
+
+    /// Stores the open session's current mapping for its set of headers, and persists it.
+    pub fn remember_current_mapping(&self) -> AppResult<()> {
+        let mut saved = lock(&self.saved);
+        self.with(|s| {
+            s.remember_mapping(&mut saved);
+            Ok(())
+        })?;
+        if let Some(file) = lock(&self.mappings_file).as_ref() {
+            saved.save(file)?;
+        }
+        Ok(())
+    }
+}
+
+/// A poisoned lock (a panic while holding it) is recovered: the session's state is only
+/// derived data, and the next setting change re-derives it.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `zh_TW.UTF-8` → `zh-TW`: the BCP 47 tag sia-csv takes as its hint.
+pub fn locale_tag(os_locale: &str) -> Option<String> {
+    let tag = os_locale.split(['.', '@']).next()?.replace('_', "-");
+    (!tag.is_empty() && tag != "C" && tag != "POSIX").then_some(tag)
+}
+
+/// A file dropped on the window: the directory is read, then the file is opened off the event
+/// loop through the same code as `import_open`, and the result reported as an
+/// `import-opened` / `import-failed` event.
+pub async fn open_dropped(state: &AppState, events: &dyn Events, path: PathBuf) {
+    let import = state.import.clone();
+    let locale = locale_tag(&state.os_locale);
+    let outcome = match crate::directory::load(state).await {
+        Ok(directory) => tokio::task::spawn_blocking(move || import.open(&path, locale, directory))
+            .await
+            .unwrap_or_else(|_| {
+                Err(AppError::new(
+                    "csv_internal",
+                    "the import stopped unexpectedly",
+                ))
+            }),
+        Err(error) => Err(error),
+    };
+    match &outcome {
+        Ok(summary) => emit(events, OPENED_EVENT, summary),
+        Err(error) => emit(events, FAILED_EVENT, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_locales_become_tags() {
+        assert_eq!(locale_tag("zh_TW.UTF-8").as_deref(), Some("zh-TW"));
+        assert_eq!(locale_tag("en-US").as_deref(), Some("en-US"));
+        assert_eq!(locale_tag("C"), None);
+        assert_eq!(locale_tag(""), None);
+    }
+
+    #[test]
+    fn commands_without_an_open_file_say_so() {
+        let state = ImportState::default();
+        let error = state.with(|_| Ok(())).unwrap_err();
+        assert_eq!(error.code, "csv_no_session");
+        assert!(state.summary().is_none());
+    }
+}
