@@ -4,6 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::evidence::{CheckProblem, Evidence};
 use crate::steps::{Attention, CheckResult, PrerequisiteId, Role, StepId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -39,6 +40,12 @@ pub struct StepStatus {
     /// RFC 3339, UTC: when the state last changed.
     pub updated_at: Option<String>,
     pub depends_on: Vec<StepId>,
+    /// What the last check saw, and where (only with `source: checked`).
+    pub evidence: Option<Evidence>,
+    /// RFC 3339: when the last check ran (the evidence's age).
+    pub checked_at: Option<String>,
+    /// The last attempt to check failed: the status above is the last known one.
+    pub check_problem: Option<CheckProblem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -65,6 +72,8 @@ pub struct Dashboard {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StepRecord {
     pub check: Option<(CheckResult, String)>,
+    pub evidence: Option<Evidence>,
+    pub problem: Option<CheckProblem>,
     pub confirmed_at: Option<String>,
     pub started_at: Option<String>,
 }
@@ -146,6 +155,9 @@ fn own_status(step: StepId, record: &StepRecord) -> StepStatus {
         source,
         updated_at,
         depends_on: step.depends_on().to_vec(),
+        evidence: record.check.as_ref().and(record.evidence.clone()),
+        checked_at: record.check.as_ref().map(|(_, at)| at.clone()),
+        check_problem: record.problem.clone(),
     }
 }
 
@@ -188,7 +200,7 @@ mod tests {
                     at(),
                 )),
                 confirmed_at: Some(at()),
-                started_at: None,
+                ..Default::default()
             },
         );
         let d = dash(r);

@@ -8,12 +8,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::CoreError;
+use crate::evidence::{CheckProblem, Evidence};
 use crate::status::{Dashboard, PrerequisiteStatus, StepRecord, derive_dashboard};
 use crate::steps::{CheckResult, PrerequisiteId, StepId};
 
 /// The schema this build writes. Older files are migrated forward; a newer
 /// one is refused rather than misread.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 pub const FILE_NAME: &str = "setup.db";
 
 /// Small settings that belong with the progress (not secrets: those live in the vault).
@@ -93,6 +94,16 @@ impl SetupStore {
                  COMMIT;",
             )?;
         }
+        if found < 2 {
+            // v2: what each check saw (evidence) and why the last attempt did not run.
+            conn.execute_batch(
+                "BEGIN;
+                 ALTER TABLE step ADD COLUMN evidence_json TEXT;
+                 ALTER TABLE step ADD COLUMN problem_json TEXT;
+                 PRAGMA user_version = 2;
+                 COMMIT;",
+            )?;
+        }
         Ok(Self { conn })
     }
 
@@ -101,7 +112,7 @@ impl SetupStore {
         let mut records = std::collections::HashMap::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT id, check_json, checked_at, confirmed_at, started_at FROM step")?;
+            .prepare("SELECT id, check_json, checked_at, confirmed_at, started_at, evidence_json, problem_json FROM step")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -109,10 +120,13 @@ impl SetupStore {
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         for row in rows {
-            let (id, check_json, checked_at, confirmed_at, started_at) = row?;
+            let (id, check_json, checked_at, confirmed_at, started_at, evidence_json, problem_json) =
+                row?;
             // Rows written by a future build with step names we don't know are ignored,
             // as is a check we cannot read: the step then shows what it shows without it.
             let Some(step) = StepId::from_key(&id) else {
@@ -130,6 +144,9 @@ impl SetupStore {
                     check,
                     confirmed_at,
                     started_at,
+                    // Unreadable JSON (a future build's evidence) shows as no evidence.
+                    evidence: evidence_json.and_then(|j| serde_json::from_str(&j).ok()),
+                    problem: problem_json.and_then(|j| serde_json::from_str(&j).ok()),
                 },
             );
         }
@@ -159,16 +176,51 @@ impl SetupStore {
             .collect()
     }
 
-    /// Records what a check of the services found. Replaces the previous check.
+    /// Records what a check of the services found. Replaces the previous check (and its evidence).
     pub fn record_check(&self, step: StepId, result: &CheckResult) -> Result<(), CoreError> {
-        let json = serde_json::to_string(result).map_err(|e| {
-            // Serializing our own enum cannot fail; keep it an error rather than a panic.
-            CoreError::Store(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+        self.write_check(step, result, None)
+    }
+
+    /// Records a check with what the service answered, shown as the step's evidence.
+    pub fn record_evidence(
+        &self,
+        step: StepId,
+        result: &CheckResult,
+        evidence: &Evidence,
+    ) -> Result<(), CoreError> {
+        self.write_check(step, result, Some(evidence))
+    }
+
+    fn write_check(
+        &self,
+        step: StepId,
+        result: &CheckResult,
+        evidence: Option<&Evidence>,
+    ) -> Result<(), CoreError> {
+        let json = to_json(result)?;
+        let evidence = evidence.map(to_json).transpose()?;
+        self.conn.execute(
+            "INSERT INTO step (id, check_json, checked_at, evidence_json, problem_json)
+             VALUES (?1, ?2, ?3, ?4, NULL)
+             ON CONFLICT(id) DO UPDATE SET check_json = excluded.check_json,
+                 checked_at = excluded.checked_at, evidence_json = excluded.evidence_json,
+                 problem_json = NULL",
+            params![step.key(), json, now(), evidence],
+        )?;
+        Ok(())
+    }
+
+    /// A check that could not run: the last result stays, with this problem beside it until
+    /// a check runs again.
+    pub fn record_check_problem(&self, step: StepId, code: &str) -> Result<(), CoreError> {
+        let problem = to_json(&CheckProblem {
+            code: code.to_owned(),
+            at: now(),
         })?;
         self.conn.execute(
-            "INSERT INTO step (id, check_json, checked_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET check_json = excluded.check_json, checked_at = excluded.checked_at",
-            params![step.key(), json, now()],
+            "INSERT INTO step (id, problem_json) VALUES (?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET problem_json = excluded.problem_json",
+            params![step.key(), problem],
         )?;
         Ok(())
     }
@@ -176,7 +228,8 @@ impl SetupStore {
     /// Forgets the last check, e.g. when the connection it relied on is removed.
     pub fn clear_check(&self, step: StepId) -> Result<(), CoreError> {
         self.conn.execute(
-            "UPDATE step SET check_json = NULL, checked_at = NULL WHERE id = ?1",
+            "UPDATE step SET check_json = NULL, checked_at = NULL, evidence_json = NULL,
+                 problem_json = NULL WHERE id = ?1",
             [step.key()],
         )?;
         Ok(())
@@ -240,6 +293,12 @@ impl SetupStore {
         )?;
         Ok(())
     }
+}
+
+/// Serialising our own types cannot fail; keep it an error rather than a panic.
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, CoreError> {
+    serde_json::to_string(value)
+        .map_err(|e| CoreError::Store(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))
 }
 
 fn now() -> String {
@@ -362,5 +421,56 @@ mod tests {
         .unwrap();
         let err = SetupStore::open(dir.path()).err().unwrap();
         assert!(matches!(err.code(), "store_open_failed" | "store_failed"));
+    }
+
+    #[test]
+    fn a_check_keeps_its_evidence_and_a_failed_check_keeps_the_last_result_beside_its_problem() {
+        let store = SetupStore::in_memory().unwrap();
+        let evidence = Evidence::MarketoApiCalls {
+            api_user: "actions@example.com".into(),
+            last_7_days: 1842,
+            today: 12,
+        };
+        store
+            .record_evidence(StepId::ConnectMarketo, &CheckResult::Done, &evidence)
+            .unwrap();
+        store
+            .record_check_problem(StepId::ConnectMarketo, "marketo_unreachable")
+            .unwrap();
+        let step = store.dashboard().unwrap().steps[2].clone();
+        assert_eq!(step.state, crate::StepState::Done);
+        assert_eq!(step.evidence, Some(evidence));
+        assert!(step.checked_at.is_some());
+        assert_eq!(step.check_problem.unwrap().code, "marketo_unreachable");
+
+        // A check that runs again clears the problem; one without evidence drops the old evidence.
+        store
+            .record_check(StepId::ConnectMarketo, &CheckResult::InProgress)
+            .unwrap();
+        let step = store.dashboard().unwrap().steps[2].clone();
+        assert_eq!(step.evidence, None);
+        assert_eq!(step.check_problem, None);
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_with_its_progress_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE step (id TEXT PRIMARY KEY, check_json TEXT, checked_at TEXT,
+                     confirmed_at TEXT, started_at TEXT);
+                 CREATE TABLE prerequisite (id TEXT PRIMARY KEY, confirmed_at TEXT NOT NULL);
+                 CREATE TABLE preference (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 INSERT INTO step (id, confirmed_at) VALUES ('activateAccount', '2026-11-01T00:00:00Z');
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let store = SetupStore::open(dir.path()).unwrap();
+        let step = store.dashboard().unwrap().steps[0].clone();
+        assert_eq!(step.state, crate::StepState::Done);
+        assert_eq!(step.source, crate::StatusSource::Confirmed);
+        assert_eq!(step.evidence, None);
     }
 }
