@@ -22,7 +22,8 @@ const overview: SalesforceOverview = {
 beforeEach(() => {
   setLanguage("en");
   app.view = { kind: "step", step: "connectSalesforce" };
-  app.error = null;
+  app.errors = {};
+  app.problem = null;
 });
 // Unmount first: components unlisten from events, which needs the mocks still in place.
 afterEach(() => {
