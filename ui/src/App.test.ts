@@ -42,6 +42,7 @@ function backend(info: AppInfo, initial: Dashboard) {
         return current;
       case "set_language":
       case "ui_ready":
+      case "plugin:opener|open_url":
         return null;
       default:
         throw { code: "unknown_command", message: cmd };
@@ -182,6 +183,31 @@ describe("a step's screen", () => {
     expect(screen.getByRole("button", { name: "Mark as not done" })).toBeTruthy();
     await userEvent.keyboard("{Escape}");
     expect(await screen.findByRole("heading", { level: 1, name: "Setup dashboard" })).toBeTruthy();
+  });
+});
+
+describe("the vendor's guide", () => {
+  it("opens the step's Experience League page in the UI language", async () => {
+    const calls = backend(appInfo({ language: "zh-TW" }), dashboard());
+    render(App);
+    await userEvent.click(await screen.findByRole("button", { name: "開啟步驟 6" }));
+    await userEvent.click(screen.getByRole("button", { name: "開啟廠商指南" }));
+    const root = "docs/marketo/using/product-docs/marketo-sales-insight";
+    const page = `${root}/msi-for-salesforce/installation/install-marketo-sales-insight-package-in-salesforce-appexchange`;
+    await waitFor(() =>
+      expect(calls).toContainEqual({
+        cmd: "plugin:opener|open_url",
+        args: { url: `https://experienceleague.adobe.com/zh-hant/${page}` },
+      }),
+    );
+    await userEvent.click(screen.getByRole("button", { name: "English" }));
+    await userEvent.click(screen.getByRole("button", { name: "Open the vendor's guide" }));
+    await waitFor(() =>
+      expect(calls).toContainEqual({
+        cmd: "plugin:opener|open_url",
+        args: { url: `https://experienceleague.adobe.com/en/${page}` },
+      }),
+    );
   });
 });
 
