@@ -138,4 +138,45 @@ describe("step 2: connect to Salesforce", () => {
     await userEvent.click(screen.getByRole("button", { name: "Dismiss" }));
     expect(screen.queryByRole("alert")).toBeNull();
   });
+
+  it("clears the refusal once a sign-in works", async () => {
+    mockIPC(
+      (cmd) => {
+        if (cmd === "app_info") return appInfo();
+        if (cmd === "dashboard") return dashboard();
+        if (cmd === "salesforce_overview") return overview;
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(App);
+    await screen.findByRole("button", { name: "Connect to Salesforce" });
+    await emit("salesforce-login", {
+      kind: "failed",
+      error: { code: "salesforce_access_denied", message: "access_denied" },
+    });
+    expect(await screen.findByRole("alert")).toBeTruthy();
+    await emit("salesforce-login", {
+      kind: "connected",
+      session: {
+        orgId: "00D000000000001",
+        userId: "005000000000001",
+        username: "ada@example.com",
+        displayName: "Ada Admin",
+        email: "ada@example.com",
+        instanceUrl: "https://example.my.salesforce.com",
+        loginHost: "https://login.salesforce.com",
+        orgType: "production",
+        apiVersion: "62.0",
+      },
+      stored: {
+        service: "salesforce",
+        environment: "production",
+        storedIn: "keychain",
+        savedOn: "2026-11-23T10:00:00Z",
+        connection: { account: "ada@example.com", connectedAs: "Ada Admin", baseUrl: null },
+      },
+    });
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+  });
 });
