@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, within } from "@testing-library/svelte";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
@@ -42,6 +42,7 @@ function backend(info: AppInfo, initial: Dashboard) {
         return current;
       case "set_language":
       case "ui_ready":
+      case "plugin:opener|open_url":
         return null;
       default:
         throw { code: "unknown_command", message: cmd };
@@ -53,7 +54,8 @@ function backend(info: AppInfo, initial: Dashboard) {
 beforeEach(() => {
   setLanguage("en");
   app.view = { kind: "dashboard" };
-  app.error = null;
+  app.errors = {};
+  app.problem = null;
 });
 // Unmount first: components unlisten from events, which needs the mocks still in place.
 afterEach(() => {
@@ -184,6 +186,31 @@ describe("a step's screen", () => {
   });
 });
 
+describe("the vendor's guide", () => {
+  it("opens the step's Experience League page in the UI language", async () => {
+    const calls = backend(appInfo({ language: "zh-TW" }), dashboard());
+    render(App);
+    await userEvent.click(await screen.findByRole("button", { name: "開啟步驟 6" }));
+    await userEvent.click(screen.getByRole("button", { name: "開啟廠商指南" }));
+    const root = "docs/marketo/using/product-docs/marketo-sales-insight";
+    const page = `${root}/msi-for-salesforce/installation/install-marketo-sales-insight-package-in-salesforce-appexchange`;
+    await waitFor(() =>
+      expect(calls).toContainEqual({
+        cmd: "plugin:opener|open_url",
+        args: { url: `https://experienceleague.adobe.com/zh-hant/${page}` },
+      }),
+    );
+    await userEvent.click(screen.getByRole("button", { name: "English" }));
+    await userEvent.click(screen.getByRole("button", { name: "Open the vendor's guide" }));
+    await waitFor(() =>
+      expect(calls).toContainEqual({
+        cmd: "plugin:opener|open_url",
+        args: { url: `https://experienceleague.adobe.com/en/${page}` },
+      }),
+    );
+  });
+});
+
 describe("errors", () => {
   it("shows a back-end error in the admin's language and keeps the screen", async () => {
     mockIPC((cmd) => {
@@ -213,5 +240,39 @@ describe("errors", () => {
     expect((await screen.findByRole("alert")).textContent).toContain(
       "Unexpected error: Something specific happened.",
     );
+  });
+
+  it("keeps an error on the screen that raised it, not on the screens the admin opens next", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return appInfo();
+      if (cmd === "dashboard") return dashboard();
+      if (cmd === "confirm_step")
+        throw { code: "store_failed", message: "the setup progress file could not be written" };
+      // Live mode without Marketo or Actions set up: step 1's own reads fail too.
+      throw { code: "brand_new_code", message: "Marketo is not configured." };
+    });
+    render(App);
+    await userEvent.click(await screen.findByRole("button", { name: "Open step 1" }));
+    await userEvent.click(screen.getByRole("button", { name: "I have done this step" }));
+    await waitFor(() =>
+      expect(screen.getByRole("alert").textContent).toContain("Your progress could not be saved"),
+    );
+
+    await userEvent.keyboard("{Escape}");
+    await screen.findByRole("heading", { level: 1, name: "Setup dashboard" });
+    expect(screen.queryByRole("alert")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Open step 6" }));
+    await screen.findByRole("heading", {
+      level: 1,
+      name: "Install or upgrade the MSI package in Salesforce",
+    });
+    expect(screen.queryByRole("alert")).toBeNull();
+
+    // Back on step 1 the error is still there: the screen's reads, failing again, do not replace it.
+    await userEvent.keyboard("{Escape}");
+    await userEvent.click(await screen.findByRole("button", { name: "Open step 1" }));
+    await screen.findByRole("heading", { level: 1, name: "Set up the Marketo Sales account" });
+    expect(screen.getAllByRole("alert")).toHaveLength(1);
+    expect(screen.getByRole("alert").textContent).toContain("Your progress could not be saved");
   });
 });

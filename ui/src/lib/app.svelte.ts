@@ -1,5 +1,5 @@
 // The app's state as the views see it: what the back end said last, which
-// screen is open, and the error to show. Views read it and send intents.
+// screen is open, and the errors to show (each on the screen that raised it). Views read it and send intents.
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { IpcError } from "./bindings/IpcError";
@@ -16,46 +16,111 @@ export type View =
   | { kind: "import" }
   | { kind: "invite"; jobId: string | null };
 
+/** Names a screen, so an error raised there is shown there and nowhere else. */
+export type ViewKey = "dashboard" | "settings" | "import" | "invite" | `step:${StepId}`;
+
+export function viewKey(view: View): ViewKey {
+  return view.kind === "step" ? `step:${view.step}` : view.kind;
+}
+
 export const app = $state<{
   info: AppInfo | null;
   dashboard: Dashboard | null;
   view: View;
-  error: IpcError | null;
+  /** A start-up problem (the store, the demo services, the back end itself): shown on every screen. */
+  problem: IpcError | null;
+  /** The error each screen raised last, until the admin dismisses it or an intent there succeeds. */
+  errors: Partial<Record<ViewKey, IpcError>>;
   busy: boolean;
-}>({ info: null, dashboard: null, view: { kind: "dashboard" }, error: null, busy: false });
+}>({
+  info: null,
+  dashboard: null,
+  view: { kind: "dashboard" },
+  problem: null,
+  errors: {},
+  busy: false,
+});
 
-/** Runs an intent, keeping the screen as it was and showing the error if it fails. */
-async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+/** The error to show on screen `on` (the open one by default), if any. */
+export function errorOn(on: ViewKey = viewKey(app.view)): IpcError | null {
+  return app.errors[on] ?? null;
+}
+
+/** Any failure as the one shape the banner shows. */
+export function toIpcError(error: unknown): IpcError {
+  return isIpcError(error) ? error : { code: "unknown", message: String(error) };
+}
+
+/** Shows `error` on screen `on` (an event that reports a failure, e.g. a refused sign-in). */
+export function raise(error: unknown, on: ViewKey = viewKey(app.view)): void {
+  app.errors[on] = toIpcError(error);
+}
+
+export function dismissError(on: ViewKey = viewKey(app.view)): void {
+  delete app.errors[on];
+}
+
+export function dismissProblem(): void {
+  app.problem = null;
+}
+
+export type AttemptOptions = {
+  /** The screen the call belongs to; the open one when the call starts, by default. */
+  on?: ViewKey;
+  /**
+   * A read or refresh (or another call that is not the screen's own action, like the language
+   * switch): success leaves the screen's error alone, and a failure is shown only when the screen
+   * has none, so it never hides the error an intent raised.
+   */
+  passive?: boolean;
+};
+
+let running = 0;
+
+/**
+ * Runs a back-end call with the busy flag. An intent (the default) that fails shows its error on
+ * its screen; one that succeeds clears that screen's error. Returns undefined on failure.
+ */
+export async function attempt<T>(
+  work: () => Promise<T>,
+  { on = viewKey(app.view), passive = false }: AttemptOptions = {},
+): Promise<T | undefined> {
+  running += 1;
   app.busy = true;
   try {
     const result = await work();
-    app.error = null;
+    if (!passive) dismissError(on);
     return result;
   } catch (error) {
-    app.error = isIpcError(error) ? error : { code: "unknown", message: String(error) };
+    if (!passive || !app.errors[on]) raise(error, on);
     return undefined;
   } finally {
-    app.busy = false;
+    running -= 1;
+    app.busy = running > 0;
   }
 }
 
 export async function load(): Promise<void> {
-  await attempt(async () => {
+  app.busy = true;
+  try {
     const [info, dashboard] = await Promise.all([ipc.appInfo(), ipc.dashboard()]);
     app.info = info;
     app.dashboard = dashboard;
     setLanguage(info.language);
-  });
-  // attempt() clears the error on success; start-up problems must stay visible.
-  const problem = app.info?.storeProblem ?? app.info?.demoProblem;
-  if (problem) app.error = problem;
+    app.problem = info.storeProblem ?? info.demoProblem;
+  } catch (error) {
+    app.problem = toIpcError(error);
+  } finally {
+    app.busy = running > 0;
+  }
   // Tell the shell once the dashboard is on screen (start-up time is logged there).
   requestAnimationFrame(() => requestAnimationFrame(() => void ipc.uiReady().catch(() => {})));
 }
 
 export async function chooseLanguage(language: Language): Promise<void> {
   setLanguage(language);
-  await attempt(() => ipc.setLanguage(language));
+  // Not the screen's own action: switching language must not hide the error being read.
+  await attempt(() => ipc.setLanguage(language), { passive: true });
 }
 
 export function openStep(step: StepId): void {
@@ -80,14 +145,9 @@ export function openInvite(jobId: string | null = null): void {
   app.view = { kind: "invite", jobId };
 }
 
-/** Runs an intent for a screen of its own, showing its error in the banner. */
-export async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
-  return attempt(work);
-}
-
-/** Reloads the dashboard after something changed a step's status. */
+/** Reloads the dashboard after something changed a step's status (a read: clears no error). */
 export async function refreshDashboard(): Promise<void> {
-  const dashboard = await attempt(() => ipc.dashboard());
+  const dashboard = await attempt(() => ipc.dashboard(), { passive: true });
   if (dashboard) app.dashboard = dashboard;
 }
 
@@ -104,8 +164,4 @@ export async function confirmStep(step: StepId, confirmed: boolean): Promise<voi
 export async function confirmPrerequisite(id: PrerequisiteId, confirmed: boolean): Promise<void> {
   const dashboard = await attempt(() => ipc.confirmPrerequisite(id, confirmed));
   if (dashboard) app.dashboard = dashboard;
-}
-
-export function dismissError(): void {
-  app.error = null;
 }

@@ -48,6 +48,12 @@ describe("the catalogues", () => {
     }
   });
 
+  it("never points the admin to a file of this repository (they have the app, not the source)", () => {
+    for (const [key, text] of [...enKeys, ...zhKeys]) {
+      expect(text, key).not.toMatch(/\bdocs\/[\w./-]+\.(md|ya?ml)\b/);
+    }
+  });
+
   it("is written in Chinese in the zh-TW catalogue, not left in English", () => {
     const han = /\p{Script=Han}/u;
     const untranslated = [...zhKeys].filter(

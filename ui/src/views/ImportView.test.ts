@@ -161,7 +161,11 @@ async function openFile() {
   await userEvent.click(await screen.findByRole("button", { name: "Choose a file…" }));
 }
 
-beforeEach(() => setLanguage("en"));
+beforeEach(() => {
+  setLanguage("en");
+  app.errors = {};
+  app.problem = null;
+});
 afterEach(() => {
   cleanup();
   clearMocks();

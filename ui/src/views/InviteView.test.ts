@@ -188,7 +188,11 @@ function backend(overview: InviteOverview = { running: null, unfinished: [] }) {
   return calls;
 }
 
-beforeEach(() => setLanguage("en"));
+beforeEach(() => {
+  setLanguage("en");
+  app.errors = {};
+  app.problem = null;
+});
 afterEach(() => {
   cleanup();
   clearMocks();

@@ -24,7 +24,8 @@ const stored: VaultStatus = {
 beforeEach(() => {
   setLanguage("en");
   app.view = { kind: "dashboard" };
-  app.error = null;
+  app.errors = {};
+  app.problem = null;
 });
 // Unmount first: components unlisten from events, which needs the mocks still in place.
 afterEach(() => {

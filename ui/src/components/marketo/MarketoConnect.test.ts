@@ -37,7 +37,8 @@ function paste(target: HTMLElement, text: string) {
 beforeEach(() => {
   setLanguage("en");
   app.view = { kind: "step", step: "activateAccount" };
-  app.error = null;
+  app.errors = {};
+  app.problem = null;
 });
 afterEach(() => {
   cleanup();

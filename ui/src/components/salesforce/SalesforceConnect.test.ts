@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/svelte";
+import { cleanup, render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import App from "../../App.svelte";
 import { app } from "../../lib/app.svelte";
 import { setLanguage } from "../../lib/i18n.svelte";
@@ -22,7 +23,8 @@ const overview: SalesforceOverview = {
 beforeEach(() => {
   setLanguage("en");
   app.view = { kind: "step", step: "connectSalesforce" };
-  app.error = null;
+  app.errors = {};
+  app.problem = null;
 });
 // Unmount first: components unlisten from events, which needs the mocks still in place.
 afterEach(() => {
@@ -103,5 +105,78 @@ describe("step 2: connect to Salesforce", () => {
       "Signed in as Ada Admin at https://example.my.salesforce.com.",
     );
     expect(screen.getByRole("button", { name: "Disconnect and revoke" })).toBeTruthy();
+  });
+
+  it("keeps a refused sign-in's message on screen after the refresh that follows it", async () => {
+    const calls: string[] = [];
+    mockIPC(
+      (cmd) => {
+        calls.push(cmd);
+        if (cmd === "app_info") return appInfo();
+        if (cmd === "dashboard") return dashboard();
+        if (cmd === "salesforce_overview") return overview;
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(App);
+    await screen.findByRole("button", { name: "Connect to Salesforce" });
+    const readsBefore = calls.filter((c) => c === "salesforce_overview").length;
+    await emit("salesforce-login", {
+      kind: "failed",
+      error: { code: "salesforce_wrong_org_type", message: "production org, sandbox expected" },
+    });
+    // The screen re-reads where the sign-in stands and the dashboard: reads, which clear no error.
+    await waitFor(() =>
+      expect(calls.filter((c) => c === "salesforce_overview").length).toBeGreaterThan(readsBefore),
+    );
+    await waitFor(() => expect(calls.filter((c) => c === "dashboard").length).toBeGreaterThan(1));
+    expect((await screen.findByRole("alert")).textContent).toContain(
+      "You signed in to the wrong kind of org",
+    );
+    // Only the admin dismissing it (or a sign-in that works) takes it away.
+    await userEvent.click(screen.getByRole("button", { name: "Dismiss" }));
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("clears the refusal once a sign-in works", async () => {
+    mockIPC(
+      (cmd) => {
+        if (cmd === "app_info") return appInfo();
+        if (cmd === "dashboard") return dashboard();
+        if (cmd === "salesforce_overview") return overview;
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(App);
+    await screen.findByRole("button", { name: "Connect to Salesforce" });
+    await emit("salesforce-login", {
+      kind: "failed",
+      error: { code: "salesforce_access_denied", message: "access_denied" },
+    });
+    expect(await screen.findByRole("alert")).toBeTruthy();
+    await emit("salesforce-login", {
+      kind: "connected",
+      session: {
+        orgId: "00D000000000001",
+        userId: "005000000000001",
+        username: "ada@example.com",
+        displayName: "Ada Admin",
+        email: "ada@example.com",
+        instanceUrl: "https://example.my.salesforce.com",
+        loginHost: "https://login.salesforce.com",
+        orgType: "production",
+        apiVersion: "62.0",
+      },
+      stored: {
+        service: "salesforce",
+        environment: "production",
+        storedIn: "keychain",
+        savedOn: "2026-11-23T10:00:00Z",
+        connection: { account: "ada@example.com", connectedAs: "Ada Admin", baseUrl: null },
+      },
+    });
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
   });
 });
