@@ -8,6 +8,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod guided;
 pub mod import;
 pub mod invite;
 pub mod locale;
