@@ -4,6 +4,7 @@
 
 #[macro_use]
 pub mod command_names;
+pub mod clipboard;
 pub mod commands;
 pub mod events;
 pub mod import;
@@ -41,6 +42,7 @@ pub fn run() {
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .on_window_event(import::open_on_drop)
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;

@@ -4,7 +4,7 @@
 use sia_vault::{Secret, Service};
 
 use crate::error::AppError;
-use crate::state::{AppState, RunMode};
+use crate::state::AppState;
 
 /// One Actions admin API to talk to. The token never leaves Rust.
 pub struct ActionsTarget {
@@ -23,7 +23,11 @@ impl std::fmt::Debug for ActionsTarget {
 
 /// The Actions admin API the app works with now, or a translated reason why there is none.
 pub fn target(state: &AppState) -> Result<ActionsTarget, AppError> {
-    if state.run_mode == RunMode::Demo {
+    let mode = state.mode();
+    if mode.is_guided() {
+        return Err(guided());
+    }
+    if mode.demo {
         return demo_target(state);
     }
     let vault = state.vault()?;
@@ -53,6 +57,14 @@ fn demo_target(state: &AppState) -> Result<ActionsTarget, AppError> {
         // The stand-in's token is a public, local-only value, not a credential.
         token: Secret::new(sia_sandbox::DEMO_ACTIONS_TOKEN),
     })
+}
+
+/// Real-product mode: Actions is reached through its own UI, never an admin API.
+fn guided() -> AppError {
+    AppError::new(
+        "actions_guided",
+        "Actions publishes no admin API: do this step in Actions itself, as this screen shows.",
+    )
 }
 
 fn not_connected() -> AppError {

@@ -4,6 +4,8 @@
 
 pub mod actions;
 pub mod api;
+pub mod checks;
+pub mod clipboard;
 pub mod demo;
 pub mod directory;
 pub mod error;

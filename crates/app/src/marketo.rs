@@ -137,6 +137,15 @@ pub fn client(state: &AppState) -> AppResult<MarketoClient> {
     )?)
 }
 
+/// The Munchkin ID of the saved Marketo API access, if any.
+pub fn saved_munchkin_id(state: &AppState) -> Option<String> {
+    let vault = state.vault.as_ref().ok()?;
+    vault
+        .record(Service::Marketo, state.environment())?
+        .connection
+        .munchkin_id
+}
+
 fn not_connected() -> AppError {
     AppError::new(
         "marketo_not_connected",

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use ts_rs::TS;
 
-use sia_core::{Attention, CheckResult, StepId};
+use sia_core::{Attention, CheckResult, Evidence, StepId};
 use sia_salesforce::{
     CancellationToken, ClientOptions, LoginAttempt, LoginHost, SalesforceClient, SalesforceSession,
     Session,
@@ -128,11 +128,15 @@ impl SalesforceState {
     }
 }
 
+/// The client of the org SIA Setup is signed in to (live, or resumed from the keychain).
+pub async fn connected_client(state: &AppState) -> AppResult<Arc<SalesforceClient>> {
+    let consumer_key = crate::api::salesforce::settings(state)?.consumer_key;
+    state.salesforce.client(state, &consumer_key).await
+}
+
 /// Every active user of the connected org (the import's Salesforce checks).
 pub async fn active_users(state: &AppState) -> AppResult<sia_salesforce::SalesforceUsers> {
-    let consumer_key = crate::api::salesforce::settings(state)?.consumer_key;
-    let client = state.salesforce.client(state, &consumer_key).await?;
-    Ok(client.active_users().await?)
+    Ok(connected_client(state).await?.active_users().await?)
 }
 
 fn not_connected() -> AppError {
@@ -203,12 +207,10 @@ pub async fn store_session(
                 .salesforce
                 .set_client(Some(Arc::new(session.client)))
                 .await;
-            if let Err(error) =
-                state.with_store(|s| s.record_check(StepId::ConnectSalesforce, &CheckResult::Done))
-            {
-                return SalesforceLoginEvent::Failed {
-                    error: error.into(),
-                };
+            // Signing SIA Setup in only enables the checks: step 2 is Actions' own connection,
+            // which the org's OAuth usage shows once the admin has made it.
+            if let Err(error) = crate::checks::actions_app(state).await {
+                tracing::info!(code = %error.code, "step 2 could not be checked after sign-in");
             }
             SalesforceLoginEvent::Connected {
                 session: Box::new(summary),
@@ -238,6 +240,7 @@ pub async fn store_session(
 pub fn record_checks(
     state: &AppState,
     package: &sia_salesforce::PackageStatus,
+    required: sia_salesforce::PackageVersion,
     sites: &sia_salesforce::RemoteSiteStatus,
 ) -> AppResult<()> {
     use sia_salesforce::PackageStatus as P;
@@ -262,19 +265,33 @@ pub fn record_checks(
         .iter()
         .filter(|s| s.state != sia_salesforce::RemoteSiteState::Active)
         .count() as u32;
+    let installed = match package {
+        P::Installed { version } => Some(version.to_string()),
+        P::Outdated { installed, .. } => Some(installed.to_string()),
+        P::Missing { .. } => None,
+    };
+    let package_evidence = Evidence::MsiPackage {
+        installed,
+        required: required.to_string(),
+    };
+    let sites_evidence = Evidence::RemoteSites {
+        active: (sites.sites.len() as u32).saturating_sub(missing_sites),
+        required: sites.sites.len() as u32,
+    };
     state.with_store(|s| {
-        s.record_check(StepId::InstallPackage, &package_check)?;
+        s.record_evidence(StepId::InstallPackage, &package_check, &package_evidence)?;
         // Remote sites are one of three parts of step 7; the other two (Enable MSI
         // Actions, the API secret key) only the admin can confirm, so a clean check
         // leaves the step to their confirmation instead of marking it done.
         if missing_sites > 0 {
-            s.record_check(
+            s.record_evidence(
                 StepId::ConfigureSalesforce,
                 &CheckResult::NeedsAttention {
                     reason: Attention::RemoteSitesMissing {
                         count: missing_sites,
                     },
                 },
+                &sites_evidence,
             )
         } else {
             s.clear_check(StepId::ConfigureSalesforce)

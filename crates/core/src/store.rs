@@ -29,6 +29,13 @@ pub enum Preference {
     /// Demo only: `guided` runs the demo as the real product (no Actions admin API), so the
     /// guided steps and their evidence can be tried against the stand-ins.
     DemoActionsAccess,
+    /// Real-product mode, step 2: the connected app the admin chose as Actions, per Salesforce
+    /// org, as a JSON object `{orgId: appName}`.
+    ActionsAppByOrg,
+    /// Real-product mode, steps 3 and 4: the Marketo API user the admin chose as Actions'.
+    MarketoActionsUser,
+    /// Whether the step-4 preview's count of people is a lower bound (`true`/`false`).
+    SyncExpectedAtLeast,
 }
 
 impl Preference {
@@ -38,6 +45,9 @@ impl Preference {
             Preference::SalesforceLogin => "salesforceLogin",
             Preference::SyncExpectedPeople => "syncExpectedPeople",
             Preference::DemoActionsAccess => "demoActionsAccess",
+            Preference::ActionsAppByOrg => "actionsAppByOrg",
+            Preference::MarketoActionsUser => "marketoActionsUser",
+            Preference::SyncExpectedAtLeast => "syncExpectedAtLeast",
         }
     }
 }

@@ -60,3 +60,13 @@ pub async fn set_demo_actions_access(
 ) -> AppResult<Mode> {
     api::app::set_demo_actions_access(&state, access).await
 }
+
+#[tauri::command]
+pub async fn refresh_checks(state: State<'_, Arc<AppState>>) -> AppResult<Dashboard> {
+    api::app::refresh_checks(&state).await
+}
+
+#[tauri::command]
+pub async fn check_step(state: State<'_, Arc<AppState>>, step: StepId) -> AppResult<Dashboard> {
+    api::app::check_step(&state, step).await
+}

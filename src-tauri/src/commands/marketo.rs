@@ -10,7 +10,9 @@ use sia_marketo::{
 };
 use sia_vault::StorageMode;
 use std::sync::Arc;
-use tauri::State;
+use sia_app::clipboard::CopyField;
+use sia_app::guided::MarketoUsageCheck;
+use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
 pub fn marketo_overview(state: State<'_, Arc<AppState>>) -> MarketoOverview {
@@ -58,4 +60,26 @@ pub async fn marketo_sync_preview(
     state: State<'_, Arc<AppState>>,
 ) -> AppResult<MarketoSyncPreview> {
     api::marketo::marketo_sync_preview(&state).await
+}
+
+#[tauri::command]
+pub async fn marketo_usage(state: State<'_, Arc<AppState>>) -> AppResult<MarketoUsageCheck> {
+    api::marketo::marketo_usage(&state).await
+}
+
+#[tauri::command]
+pub async fn marketo_choose_actions_user(
+    state: State<'_, Arc<AppState>>,
+    user_id: String,
+) -> AppResult<MarketoUsageCheck> {
+    api::marketo::marketo_choose_actions_user(&state, user_id).await
+}
+
+#[tauri::command]
+pub async fn marketo_copy_field<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Arc<AppState>>,
+    field: CopyField,
+) -> AppResult<()> {
+    api::marketo::marketo_copy_field(&state, crate::clipboard::clipboard(&app), field).await
 }

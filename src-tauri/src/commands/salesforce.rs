@@ -3,6 +3,7 @@
 use sia_app::api;
 use sia_app::api::salesforce::*;
 use sia_app::error::AppResult;
+use sia_app::guided::ActionsAppCheck;
 use sia_app::salesforce::SalesforceLoginEvent;
 use sia_app::state::AppState;
 use sia_salesforce::SalesforceLoginSettings;
@@ -72,4 +73,17 @@ pub async fn actions_connect_salesforce(
     state: State<'_, Arc<AppState>>,
 ) -> AppResult<sia_actions::ActionsSalesforceConnection> {
     api::salesforce::actions_connect_salesforce(&state).await
+}
+
+#[tauri::command]
+pub async fn salesforce_actions_app(state: State<'_, Arc<AppState>>) -> AppResult<ActionsAppCheck> {
+    api::salesforce::salesforce_actions_app(&state).await
+}
+
+#[tauri::command]
+pub async fn salesforce_choose_actions_app(
+    state: State<'_, Arc<AppState>>,
+    app_name: String,
+) -> AppResult<ActionsAppCheck> {
+    api::salesforce::salesforce_choose_actions_app(&state, app_name).await
 }

@@ -97,3 +97,13 @@ pub async fn ui_ready(state: &AppState) -> AppResult<()> {
 pub async fn set_demo_actions_access(state: &AppState, access: ActionsAccess) -> AppResult<Mode> {
     state.set_demo_actions_access(access)
 }
+
+/// Re-runs every check a real API can answer (at start, off the first paint); the dashboard.
+pub async fn refresh_checks(state: &AppState) -> AppResult<Dashboard> {
+    crate::checks::refresh_all(state).await
+}
+
+/// Re-runs the checks of `step` (when its screen opens); the dashboard.
+pub async fn check_step(state: &AppState, step: StepId) -> AppResult<Dashboard> {
+    crate::checks::check_step(state, step).await
+}

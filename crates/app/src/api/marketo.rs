@@ -9,6 +9,7 @@ use sia_marketo::{
     MarketoCleaningReport, MarketoConnectionTest, MarketoCredentialField, MarketoPastedCredentials,
     MarketoSyncPreview,
 };
+use sia_core::Preference;
 use sia_vault::{Service, StorageMode, StoredCredential};
 
 use crate::error::{AppError, AppResult};
@@ -124,6 +125,7 @@ async fn save_tested(
         ClientConfig::default(),
     )?;
     let test = client.test_credentials().await?;
+    let guided = state.mode().is_guided();
     let munchkin = test.munchkin_id.clone().or_else(|| {
         state
             .demo
@@ -140,6 +142,11 @@ async fn save_tested(
         storage,
     )?;
     state.marketo.discard();
+    if guided {
+        // Real product: these are the Integration Information card's credentials, which exist
+        // only once the instance is active, so the token just issued checks step 1.
+        crate::checks::record_marketo_token(state, &test)?;
+    }
     Ok(MarketoSaved {
         connection,
         test,
@@ -156,7 +163,32 @@ pub async fn marketo_admins(state: &AppState) -> AppResult<Vec<MarketoAdminUser>
 /// Step 4: the 13 fields against describe2, and how many people have a Salesforce owner.
 pub async fn marketo_sync_preview(state: &AppState) -> AppResult<MarketoSyncPreview> {
     let client = marketo::client(state)?;
-    Ok(client.sync_preview(DEFAULT_PREVIEW_PAGES).await?)
+    let preview = client.sync_preview(DEFAULT_PREVIEW_PAGES).await?;
+    // Kept for step 4's estimates; a preview that stopped paging early counts "at least".
+    state.with_store(|s| {
+        s.set_preference(
+            Preference::SyncExpectedPeople,
+            &preview.with_owner.to_string(),
+        )?;
+        s.set_preference(
+            Preference::SyncExpectedAtLeast,
+            if preview.complete { "false" } else { "true" },
+        )
+    })?;
+    Ok(preview)
+}
+
+/// Steps 3 and 4, real product: Marketo's API-only users and the chosen one's calls.
+pub async fn marketo_usage(state: &AppState) -> AppResult<crate::guided::MarketoUsageCheck> {
+    crate::checks::marketo_usage(state).await
+}
+
+/// Steps 3 and 4, real product: the admin picks which API-only user is Actions'.
+pub async fn marketo_choose_actions_user(
+    state: &AppState,
+    user_id: String,
+) -> AppResult<crate::guided::MarketoUsageCheck> {
+    crate::checks::choose_marketo_user(state, &user_id).await
 }
 
 fn missing(field: MarketoCredentialField) -> AppError {
@@ -174,4 +206,14 @@ fn not_demo() -> AppError {
         "marketo_demo_unavailable",
         "The demo's Marketo stand-in is not running.",
     )
+}
+
+/// Step 3, real product: copies the Munchkin ID, Client ID or Client Secret for pasting into
+/// Actions (the secret straight from the keychain, cleared from the clipboard after a minute).
+pub async fn marketo_copy_field(
+    state: &AppState,
+    clipboard: std::sync::Arc<dyn crate::clipboard::Clipboard>,
+    field: crate::clipboard::CopyField,
+) -> AppResult<()> {
+    crate::clipboard::copy_marketo_field(state, clipboard, field)
 }

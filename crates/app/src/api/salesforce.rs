@@ -17,7 +17,7 @@ use crate::salesforce::{self, SalesforceLoginEvent};
 use crate::state::AppState;
 
 /// The oldest MSI package release the setup supports (AppExchange listing `mkto_si`).
-const REQUIRED_PACKAGE: PackageVersion = PackageVersion::new(1, 0, 0);
+const REQUIRED_PACKAGE: PackageVersion = sia_salesforce::MINIMUM_MSI_VERSION;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -207,7 +207,7 @@ pub async fn salesforce_check(state: &AppState) -> AppResult<SalesforceChecks> {
             }
         }
     }
-    salesforce::record_checks(state, &package, &remote_sites)?;
+    salesforce::record_checks(state, &package, REQUIRED_PACKAGE, &remote_sites)?;
     Ok(SalesforceChecks {
         package,
         remote_sites,
@@ -255,5 +255,28 @@ pub async fn actions_connect_salesforce(
         org_id: session.org_id,
         api_enabled,
     };
-    Ok(actions.connect_salesforce(&login).await?)
+    let connection = actions.connect_salesforce(&login).await?;
+    state.with_store(|s| {
+        s.record_evidence(
+            StepId::ConnectSalesforce,
+            &sia_core::CheckResult::Done,
+            &sia_core::Evidence::ActionsApi {
+                detail: "salesforceConnected".into(),
+            },
+        )
+    })?;
+    Ok(connection)
+}
+
+/// Step 2, real product: the connected apps of the org and whether the admin authorised Actions.
+pub async fn salesforce_actions_app(state: &AppState) -> AppResult<crate::guided::ActionsAppCheck> {
+    crate::checks::actions_app(state).await
+}
+
+/// Step 2, real product: the admin picks which connected app is Actions in this org.
+pub async fn salesforce_choose_actions_app(
+    state: &AppState,
+    app_name: String,
+) -> AppResult<crate::guided::ActionsAppCheck> {
+    crate::checks::choose_actions_app(state, &app_name).await
 }
