@@ -20,7 +20,17 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// Runs `future` to completion on the app's runtime; what it spawns keeps running there.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    runtime().block_on(future)
+/// Runs `future` to completion on the app's runtime; what it spawns keeps running there. It runs
+/// on a thread of its own, so this works from synchronous and asynchronous callers alike.
+pub fn block_on<F>(future: F) -> F::Output
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| runtime().block_on(future))
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
