@@ -180,6 +180,17 @@ fn unreachable_in_memory() -> ! {
     std::process::exit(70)
 }
 
+/// The window's bundle identifier (`tauri.conf.json`): its data folder's name.
+pub const APP_IDENTIFIER: &str = "app.siasetup.desktop";
+
+/// The OS app-data folder Tauri gives the window (`{data dir}/{identifier}`), for `sia`, which has
+/// no Tauri to ask: both then read the same progress.
+pub fn default_app_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+}
+
 /// Where the progress file lives: `SIA_DATA_DIR` if set (tests point it at a
 /// temporary folder), else the OS app-data folder; demo runs keep their own subfolder
 /// so trying the demo never touches a real setup's progress.

@@ -4,6 +4,7 @@
 mod cmd_csv;
 mod cmd_invite;
 mod cmd_sandbox;
+mod cmd_status;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,6 +25,10 @@ enum Command {
     Sandbox(cmd_sandbox::SandboxArgs),
     /// Invite the people in a spreadsheet through a SCIM 2.0 service (token from SIA_TOKEN).
     Invite(cmd_invite::InviteArgs),
+    /// The seven steps, their status, evidence and age, from the same data folder as the window.
+    Status(cmd_status::StatusArgs),
+    /// Re-run every check a real API can answer, then print the status.
+    Check(cmd_status::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,5 +37,7 @@ fn main() -> ExitCode {
         Command::Csv(cmd) => cmd_csv::run(cmd),
         Command::Sandbox(args) => cmd_sandbox::run(args),
         Command::Invite(args) => cmd_invite::run(args),
+        Command::Status(args) => cmd_status::status(args),
+        Command::Check(args) => cmd_status::check(args),
     }
 }

@@ -1,0 +1,113 @@
+//! `sia status` and `sia check`: the seven steps as the window shows them, from the same data
+//! folder (the app's, or `SIA_DATA_DIR`), through the same application (`sia-app`).
+
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+use sia_app::state::{RunMode, StartClock, data_dir, default_app_data_dir};
+use sia_app::{AppState, Mode};
+use sia_core::{Dashboard, StepStatus};
+
+#[derive(Args)]
+pub struct StatusArgs {
+    /// Print `{"mode": …, "steps": [...]}` instead of the human summary.
+    #[arg(long)]
+    json: bool,
+    /// The demo's progress (its own data folder), not the real setup's.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    mode: &'static str,
+    steps: &'a [StepStatus],
+}
+
+/// `sia status`: reads the progress only; nothing is contacted.
+pub fn status(args: StatusArgs) -> ExitCode {
+    let mode = run_mode(args.demo);
+    let dir = data_dir(default_app_data_dir(), mode);
+    let state = AppState::open(&dir, mode, sia_app::locale::os_locale());
+    print(&state, args.json)
+}
+
+/// `sia check`: re-runs every check a real API can answer, then prints the status.
+pub fn check(args: StatusArgs) -> ExitCode {
+    let mode = run_mode(args.demo);
+    let state = AppState::start(default_app_data_dir(), mode, StartClock::now());
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("sia: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = runtime.block_on(sia_app::api::app::refresh_checks(&state)) {
+        eprintln!("sia: {} ({})", error.message, error.code);
+        return ExitCode::FAILURE;
+    }
+    print(&state, args.json)
+}
+
+fn run_mode(demo: bool) -> RunMode {
+    if demo || RunMode::from_env() == RunMode::Demo {
+        RunMode::Demo
+    } else {
+        RunMode::Live
+    }
+}
+
+fn print(state: &AppState, json: bool) -> ExitCode {
+    let dashboard = match state.with_store(|s| s.dashboard()) {
+        Ok(dashboard) => dashboard,
+        Err(error) => {
+            eprintln!("sia: the saved progress cannot be read ({})", error.code());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mode = state.mode();
+    if json {
+        let out = StatusJson {
+            mode: mode.name(),
+            steps: &dashboard.steps,
+        };
+        match serde_json::to_string_pretty(&out) {
+            Ok(text) => println!("{text}"),
+            Err(_) => return ExitCode::FAILURE,
+        }
+    } else {
+        print_human(mode, &dashboard);
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_human(mode: Mode, dashboard: &Dashboard) {
+    println!("Mode: {}", mode.name());
+    for step in &dashboard.steps {
+        let how = match step.source {
+            sia_core::StatusSource::Checked => "checked",
+            sia_core::StatusSource::Confirmed => "confirmed by you",
+            sia_core::StatusSource::Unknown => "",
+        };
+        let when = step.checked_at.as_deref().or(step.updated_at.as_deref());
+        println!(
+            "{}. {:<20} {:<15} {}{}",
+            step.number,
+            step.step.key(),
+            format!("{:?}", step.state),
+            how,
+            when.map(|w| format!(" ({w})")).unwrap_or_default()
+        );
+        if let Some(evidence) = &step.evidence {
+            println!("   evidence: {}", serde_json::to_string(evidence).unwrap_or_default());
+        }
+        if let Some(problem) = &step.check_problem {
+            println!(
+                "   last check could not run: {} at {}",
+                problem.code, problem.at
+            );
+        }
+    }
+}
