@@ -125,6 +125,44 @@ fn the_capability_grants_each_app_command_and_nothing_undeclared() {
     }
 }
 
+/// The UI's wrappers (`call<T>("name", …)` in ui/src) name only commands the shell declares: a
+/// renamed or removed command fails here, not in front of an admin.
+#[test]
+fn the_ui_calls_only_declared_commands() {
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
+    let mut called = std::collections::BTreeSet::new();
+    let mut stack = vec![ui];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() {
+                if name != "bindings" {
+                    stack.push(path);
+                }
+            } else if (name.ends_with(".ts") || name.ends_with(".svelte")) && !name.contains(".test.")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, _) in text.match_indices("call<") {
+                    let rest = &text[i..];
+                    let Some(open) = rest.find("(\"") else { continue };
+                    let name_start = &rest[open + 2..];
+                    if let Some(end) = name_start.find('"') {
+                        called.insert(name_start[..end].to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(called.len() > 40, "the scan found the UI's calls: {called:?}");
+    let declared: std::collections::BTreeSet<String> = sia_setup_lib::command_names::COMMANDS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let unknown: Vec<_> = called.difference(&declared).collect();
+    assert!(unknown.is_empty(), "the UI calls undeclared commands: {unknown:?}");
+}
+
 #[test]
 fn managed_state_is_reachable_from_the_app_handle() {
     let dir = tempfile::tempdir().unwrap();
