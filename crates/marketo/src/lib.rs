@@ -14,6 +14,7 @@ mod quota;
 mod secret;
 mod source;
 mod token;
+mod usage;
 
 pub use block::{ParsedBlock, credentials_from_block, parse_integration_block};
 pub use calls::{
@@ -30,11 +31,15 @@ pub use endpoint::{Endpoint, is_munchkin_id};
 pub use error::MarketoError;
 pub use preview::{
     ALL_PEOPLE_FILTER, DEFAULT_PREVIEW_PAGES, MarketoFieldCheck, MarketoFieldStatus,
-    MarketoSyncPreview, check_fields,
+    MarketoSyncPreview, PeopleCount, check_fields,
 };
 pub use quota::{central_offset, next_quota_reset};
 pub use secret::{ClientSecret, Credentials};
 pub use source::MarketoPeopleSource;
+pub use usage::{
+    ApiUsage, ApiUsageDay, ApiUserCalls, MarketoApiUser, api_only_users, names_actions,
+    suggest_actions_api_user,
+};
 
 /// Checks pasted credentials live: cleans nothing (call [`clean_credentials`] first), parses the
 /// address, and asks the identity endpoint for a token.

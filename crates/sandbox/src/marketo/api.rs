@@ -4,8 +4,11 @@
 #![allow(clippy::result_large_err)]
 
 use super::config::MarketoConfig;
-use super::limits::{Admitted, LimitSettings, Limiter, Refusal};
-use super::seed::{self, DEFAULT_FIELDS, FIELDS, MarketoUser, People, SEARCHABLE};
+use super::limits::{Admitted, LimitSettings, Limiter, Refusal, day_of};
+use super::seed::{
+    self, ACTIONS_API_USERID, DEFAULT_FIELDS, FIELDS, MarketoUser, People, SEARCHABLE,
+};
+use super::usage::{Usage, date_of_day};
 use crate::clock::Clock;
 use crate::ids::{random_uuid, sf_id_number};
 use crate::prng::mix;
@@ -29,10 +32,13 @@ pub(crate) struct Shared {
     pub clock: Clock,
     pub limiter: Limiter,
     pub token_ttl: Mutex<Duration>,
-    /// The live token and when it expires.
-    pub live: Mutex<Option<(String, i64)>>,
-    /// Digest -> expiry of every token handed out, to tell expired (602) from unknown (601).
-    pub issued: Mutex<HashMap<String, i64>>,
+    /// Client id -> the live token of that API user and when it expires.
+    pub live: Mutex<HashMap<String, (String, i64)>>,
+    /// Digest -> (expiry, API user id) of every token handed out, to tell expired (602) from
+    /// unknown (601), and to count each call for the user the token was issued to.
+    pub issued: Mutex<HashMap<String, (i64, String)>>,
+    /// Calls per API user per day (`stats/usage.json`).
+    pub usage: Usage,
     pub owners: Vec<String>,
     pub users: Vec<MarketoUser>,
     pub email_index: OnceLock<HashMap<String, Vec<u64>>>,
@@ -56,16 +62,18 @@ impl Shared {
                 daily_quota: config.daily_quota,
             },
         );
-        let mut live = None;
+        let mut live = HashMap::new();
         let mut issued = HashMap::new();
         if let Some(store) = &store {
-            match store.mk_token(&config.credentials.client_id) {
-                Ok(Some((token, exp))) => {
-                    issued.insert(digest(&token), exp);
-                    live = Some((token, exp));
+            for (client_id, _, userid) in api_clients(&config) {
+                match store.mk_token(client_id) {
+                    Ok(Some((token, exp))) => {
+                        issued.insert(digest(&token), (exp, userid.to_string()));
+                        live.insert(client_id.to_string(), (token, exp));
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(code = e.code(), "could not load the Marketo token"),
                 }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(code = e.code(), "could not load the Marketo token"),
             }
         }
         Shared {
@@ -79,8 +87,21 @@ impl Shared {
             users: seed::users(),
             email_index: OnceLock::new(),
             requests: AtomicU64::new(0),
+            usage: Usage::default(),
             store,
         }
+    }
+
+    /// The secret and API user id of `client_id`, if it is one of the stand-in's API clients.
+    fn api_client(&self, client_id: &str) -> Option<(&str, &str)> {
+        api_clients(&self.config)
+            .find(|(id, ..)| *id == client_id)
+            .map(|(_, secret, userid)| (secret, userid))
+    }
+
+    /// Today's number in Marketo's quota day (midnight US Central Standard Time).
+    pub fn today(&self) -> i64 {
+        day_of(self.clock.now_ms())
     }
 
     pub fn people(&self) -> People<'_> {
@@ -111,6 +132,24 @@ impl Shared {
             idx
         })
     }
+}
+
+/// (client id, client secret, API user id) of every API client: the Integration Information's
+/// (Actions' API user), then the other integrations'.
+fn api_clients(config: &MarketoConfig) -> impl Iterator<Item = (&str, &str, &str)> {
+    let main = &config.credentials;
+    std::iter::once((
+        main.client_id.as_str(),
+        main.client_secret.as_str(),
+        ACTIONS_API_USERID,
+    ))
+    .chain(config.other_api_clients.iter().map(|c| {
+        (
+            c.client_id.as_str(),
+            c.client_secret.as_str(),
+            c.userid.as_str(),
+        )
+    }))
 }
 
 type S = State<Arc<Shared>>;
@@ -153,11 +192,16 @@ pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Re
             );
         }
     }
-    let creds = &s.config.credentials;
     // Exact comparison: a pasted id with a stray space is a different id, as on the real service.
-    if p.get("client_id") != Some(&creds.client_id)
-        || p.get("client_secret") != Some(&creds.client_secret)
-    {
+    let client_id = p.get("client_id").map(String::as_str).unwrap_or_default();
+    let Some((secret, userid)) = s.api_client(client_id) else {
+        return identity_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Bad client credentials",
+        );
+    };
+    if p.get("client_secret").map(String::as_str) != Some(secret) {
         return identity_error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -166,7 +210,7 @@ pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Re
     }
     let now = s.clock.now_ms();
     let mut live = s.live.lock().unwrap_or_else(|e| e.into_inner());
-    let (token, expires) = match live.as_ref() {
+    let (token, expires) = match live.get(client_id) {
         Some((t, exp)) if *exp > now => (t.clone(), *exp),
         _ => {
             let ttl = *s.token_ttl.lock().unwrap_or_else(|e| e.into_inner());
@@ -175,13 +219,13 @@ pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Re
             s.issued
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(digest(&t), exp);
+                .insert(digest(&t), (exp, userid.to_string()));
             if let Some(store) = &s.store
-                && let Err(e) = store.put_mk_token(&creds.client_id, &t, exp)
+                && let Err(e) = store.put_mk_token(client_id, &t, exp)
             {
                 tracing::warn!(code = e.code(), "could not persist the Marketo token");
             }
-            *live = Some((t.clone(), exp));
+            live.insert(client_id.to_string(), (t.clone(), exp));
             (t, exp)
         }
     };
@@ -192,7 +236,7 @@ pub(crate) async fn token(State(s): S, RawQuery(q): RawQuery, body: Bytes) -> Re
             "access_token": token,
             "token_type": "bearer",
             "expires_in": expires_in,
-            "scope": s.users.iter().find(|u| u.api_only).map(|u| u.userid.clone()).unwrap_or_default(),
+            "scope": userid,
         })),
     )
         .into_response()
@@ -241,19 +285,19 @@ async fn gate(
     let Some(token) = from_header.or_else(|| query.get("access_token").cloned()) else {
         return Err(refuse(s, style, 600, "Empty access token"));
     };
-    let expiry = s
+    let issued = s
         .issued
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .get(&digest(&token))
-        .copied();
-    match expiry {
+        .cloned();
+    let userid = match issued {
         None => return Err(refuse(s, style, 601, "Access token invalid")),
-        Some(exp) if exp <= s.clock.now_ms() => {
+        Some((exp, _)) if exp <= s.clock.now_ms() => {
             return Err(refuse(s, style, 602, "Access token expired"));
         }
-        Some(_) => {}
-    }
+        Some((_, userid)) => userid,
+    };
     let settings = s.limiter.settings();
     let admitted = s.limiter.admit().map_err(|r| match r {
         Refusal::Rate => refuse(
@@ -269,6 +313,9 @@ async fn gate(
         Refusal::Concurrency => refuse(s, style, 615, "Concurrent access limit reached"),
         Refusal::DailyQuota => refuse(s, style, 607, "Daily quota reached"),
     })?;
+    // Admitted calls count, for the user the token was issued to (refused ones count nowhere).
+    let today = s.today();
+    s.usage.add(today, today, &userid, 1);
     s.limiter.wait_released().await;
     Ok(admitted)
 }
@@ -618,6 +665,61 @@ pub(crate) async fn roles(
         })
         .collect();
     Json(roles).into_response()
+}
+
+fn usage_json(days: Vec<super::usage::DayUsage>) -> Vec<Value> {
+    days.into_iter()
+        .map(|(day, total, users)| {
+            let users: Vec<Value> = users
+                .into_iter()
+                .map(|(u, n)| json!({"userId": u, "count": n}))
+                .collect();
+            json!({"date": date_of_day(day), "total": total, "users": users})
+        })
+        .collect()
+}
+
+// Marketo's Usage endpoint reference (experienceleague.adobe.com/en/docs/marketo-developer/
+// marketo/rest/lead-database/usage): "GET /rest/v1/stats/usage.json — Retrieves API usage for the
+// current day." Answer: `{"requestId":"5f7f#17d7d8f2b6f","success":true,"result":[{"date":
+// "2015-10-17","total":1120,"users":[{"userId":"some.body@yahoo.com","count":200},…]}]}`; "Each
+// object in the result array contains one day of usage totals and a per-user breakdown", `date`
+// in YYYY-MM-DD format. Same authentication as the other REST APIs (Bearer token).
+// The stand-in counts this call itself too (it is admitted before it answers), and always
+// answers today's entry.
+pub(crate) async fn usage_today(
+    State(s): S,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let query = params(q.unwrap_or_default().as_bytes());
+    let _admitted = match gate(&s, &headers, &query, Style::Envelope).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let today = s.today();
+    let mut days = usage_json(s.usage.range(today, today));
+    if days.is_empty() {
+        days.push(json!({"date": date_of_day(today), "total": 0, "users": []}));
+    }
+    ok(&s, days, None)
+}
+
+// Same reference: "GET /rest/v1/stats/usage/last7days.json — Retrieves API usage for the last 7
+// days. Each element in the result array represents one day." The order of the days is not
+// documented; the stand-in lists the days that had calls (today and the six before), newest first.
+pub(crate) async fn usage_last_7_days(
+    State(s): S,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let query = params(q.unwrap_or_default().as_bytes());
+    let _admitted = match gate(&s, &headers, &query, Style::Envelope).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let today = s.today();
+    ok(&s, usage_json(s.usage.range(today - 6, today)), None)
 }
 
 pub(crate) async fn not_found(State(s): S) -> Response {

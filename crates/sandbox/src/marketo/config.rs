@@ -23,10 +23,33 @@ impl std::fmt::Debug for MarketoCredentials {
     }
 }
 
+/// Another integration's API-only user (a data warehouse export, a CRM connector): its own
+/// credentials, so its calls count under its own user id in the usage stats.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OtherApiClient {
+    /// The API-only user (in `allusers.json`) the credentials belong to.
+    pub userid: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for OtherApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtherApiClient")
+            .field("userid", &self.userid)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
 /// The Marketo stand-in's configuration.
 #[derive(Clone, Debug)]
 pub struct MarketoConfig {
+    /// The Integration Information card's API user: [`super::seed::ACTIONS_API_USERID`].
     pub credentials: MarketoCredentials,
+    /// Other integrations' API users, each with its own credentials (same Munchkin ID).
+    pub other_api_clients: Vec<OtherApiClient>,
     /// Lifetime of an access token (Marketo: 3600 s).
     pub token_ttl: Duration,
     /// Calls allowed per `rate_window` before 606 (Marketo: 100 per 20 s).
@@ -51,6 +74,11 @@ impl Default for MarketoConfig {
                 client_id: "5f0c1b7e-2d4a-4c1e-9b3a-51a5e7d0c0de".to_string(),
                 client_secret: "SiaSandboxDemoSecret0123456789ab".to_string(),
             },
+            other_api_clients: vec![OtherApiClient {
+                userid: super::seed::DW_EXPORT_USERID.to_string(),
+                client_id: "0b7d9e21-6c3f-4a8e-8d15-dw0export0001".to_string(),
+                client_secret: "SiaSandboxWarehouseSecret98765xyz".to_string(),
+            }],
             token_ttl: Duration::from_secs(3600),
             rate_limit: 100,
             rate_window: Duration::from_secs(20),

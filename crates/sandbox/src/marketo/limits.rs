@@ -53,7 +53,7 @@ impl Drop for Admitted {
 }
 
 /// Marketo's quota day starts at midnight US Central Standard Time (UTC-6).
-fn day_of(ms: i64) -> i64 {
+pub(crate) fn day_of(ms: i64) -> i64 {
     (ms - 6 * 3_600_000).div_euclid(86_400_000)
 }
 

@@ -5,11 +5,12 @@ mod api;
 mod config;
 mod limits;
 pub mod seed;
+mod usage;
 
 pub use api::MAX_BATCH;
-pub use config::{MarketoConfig, MarketoCredentials};
+pub use config::{MarketoConfig, MarketoCredentials, OtherApiClient};
 pub use limits::LimitSettings;
-pub use seed::{MarketoUser, SYNCED_FIELDS};
+pub use seed::{ACTIONS_API_USERID, DW_EXPORT_USERID, MarketoUser, SYNCED_FIELDS};
 
 use crate::clock::Clock;
 use crate::store::Store;
@@ -31,6 +32,11 @@ pub(crate) fn build(
         .route("/identity/oauth/token", get(api::token).post(api::token))
         .route("/rest/v1/leads/describe2.json", get(api::describe2))
         .route("/rest/v1/leads.json", get(api::leads))
+        .route("/rest/v1/stats/usage.json", get(api::usage_today))
+        .route(
+            "/rest/v1/stats/usage/last7days.json",
+            get(api::usage_last_7_days),
+        )
         .route(
             "/userservice/management/v1/users/allusers.json",
             get(api::all_users),
@@ -75,6 +81,31 @@ pub struct MarketoControl {
 impl MarketoControl {
     pub fn credentials(&self) -> &MarketoCredentials {
         &self.shared.config.credentials
+    }
+
+    /// Other integrations' API clients (their own credentials and API users).
+    pub fn other_api_clients(&self) -> &[OtherApiClient] {
+        &self.shared.config.other_api_clients
+    }
+
+    /// The API user the Integration Information's credentials belong to.
+    pub fn actions_api_user(&self) -> &'static str {
+        ACTIONS_API_USERID
+    }
+
+    /// REST calls `userid` made today (Marketo's day: midnight US Central Standard Time), as
+    /// `stats/usage.json` reports them.
+    pub fn usage_today(&self, userid: &str) -> u64 {
+        self.shared.usage.count(self.shared.today(), userid)
+    }
+
+    /// Pretends `userid` made `calls` REST calls `days_ago` days ago (0 = today; up to 7), so
+    /// `stats/usage/last7days.json` has history without a week of waiting.
+    pub fn add_usage(&self, days_ago: u32, userid: &str, calls: u64) {
+        let today = self.shared.today();
+        self.shared
+            .usage
+            .add(today, today - i64::from(days_ago.min(7)), userid, calls);
     }
 
     pub fn people(&self) -> u64 {
@@ -142,17 +173,37 @@ impl MarketoControl {
         }
     }
 
-    /// Makes the live token expire now (the next REST call gets 602).
+    /// Forgets every token handed out, as when an API user's secret is reset: the next REST
+    /// call with one of them gets 601 "Access token invalid", and the identity endpoint issues
+    /// new ones.
+    pub fn forget_tokens(&self) {
+        self.shared
+            .live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.shared
+            .issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Makes the Integration Information's live token expire now (the next REST call gets 602).
     pub fn expire_token(&self) {
         let now = self.shared.clock.now_ms();
         let mut live = self.shared.live.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((t, exp)) = live.as_mut() {
+        if let Some((t, exp)) = live.get_mut(&self.shared.config.credentials.client_id) {
             *exp = now;
-            self.shared
+            if let Some(issued) = self
+                .shared
                 .issued
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .insert(crate::store::digest(t), now);
+                .get_mut(&crate::store::digest(t))
+            {
+                issued.0 = now;
+            }
         }
     }
 }

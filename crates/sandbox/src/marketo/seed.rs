@@ -278,7 +278,13 @@ pub struct MarketoUser {
     pub roles: Vec<(u64, String)>,
 }
 
-/// The Marketo instance's users: some admins, some marketers, one API-only user.
+/// The API-only user the Integration Information card's credentials belong to (Actions' user).
+pub const ACTIONS_API_USERID: &str = "sales-insight-actions@123-sia-456.mktoapi.example";
+/// Another integration's API-only user, with credentials of its own (`other_api_clients`).
+pub const DW_EXPORT_USERID: &str = "dw-export@123-sia-456.mktoapi.example";
+
+/// The Marketo instance's users: some admins, some marketers, two API-only users (Actions' and
+/// a data warehouse export's).
 pub fn users() -> Vec<MarketoUser> {
     let u = |id: u64,
              first: &str,
@@ -362,9 +368,18 @@ pub fn users() -> Vec<MarketoUser> {
         ),
         u(
             1008,
-            "SIA",
+            "Sales Insight Actions",
             "Integration",
-            "sia-integration@123-sia-456.mktoapi.example",
+            ACTIONS_API_USERID,
+            true,
+            false,
+            &[(5, "API Role")],
+        ),
+        u(
+            1009,
+            "Data Warehouse",
+            "Export",
+            DW_EXPORT_USERID,
             true,
             false,
             &[(5, "API Role")],
