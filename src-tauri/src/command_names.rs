@@ -65,6 +65,7 @@ macro_rules! with_app_commands {
             actions::actions_disconnect_marketo,
             actions::sync_progress,
             actions::sync_start,
+            actions::demo_play,
             invite::invite_form_info,
             invite::invite_check,
             invite::invite_start_checked,

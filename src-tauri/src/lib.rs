@@ -59,6 +59,7 @@ pub fn run() {
                 && let Some(state) = handle.try_state::<Arc<AppState>>()
             {
                 state.invite.stop_for_quit();
+                sia_app::marketo::flush_own_calls(&state);
             }
         }),
         Err(error) => {

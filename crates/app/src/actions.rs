@@ -43,6 +43,16 @@ pub fn target(state: &AppState) -> Result<ActionsTarget, AppError> {
     })
 }
 
+/// The demo's stand-in Actions admin API whatever the mode: in the guided demo it plays what the
+/// admin does in the vendor's UI (`api::actions::demo_play`).
+pub fn demo_client(state: &AppState) -> Result<sia_actions::ActionsClient, AppError> {
+    let target = demo_target(state)?;
+    Ok(sia_actions::ActionsClient::new(
+        &target.base_url,
+        target.token,
+    )?)
+}
+
 fn demo_target(state: &AppState) -> Result<ActionsTarget, AppError> {
     let demo = state.demo.as_ref().ok_or_else(not_connected)?;
     if let Some(problem) = demo.problem() {

@@ -242,6 +242,9 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
         client.usage_last_7_days(),
         client.usage_today()
     )?;
+    // The three calls just made count too (Marketo counted them before answering the last one).
+    let own = crate::marketo::own_calls(state, &client)?;
+    let own_user = crate::marketo::saved_api_user(state);
     let suggested = sia_marketo::suggest_actions_api_user(&users);
     let saved = state.with_store(|s| s.preference(Preference::MarketoActionsUser))?;
     let chosen = saved
@@ -267,21 +270,34 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
     let Some(user) = chosen else {
         return Ok(check);
     };
+    // When SIA Setup signs in as the same API user, its own calls are not Actions'.
+    let is_own_user = own_user
+        .as_deref()
+        .is_some_and(|u| u.eq_ignore_ascii_case(&user));
+    let calls_on = |day: &sia_marketo::ApiUsageDay| -> u64 {
+        let all: u64 = day
+            .users
+            .iter()
+            .filter(|u| u.user_id.eq_ignore_ascii_case(&user))
+            .map(|u| u.count)
+            .sum();
+        let mine = if is_own_user {
+            own.get(&day.date).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        all.saturating_sub(mine)
+    };
     check.days = week
         .days
         .iter()
         .map(|d| DailyCalls {
             date: d.date.clone(),
-            calls: d
-                .users
-                .iter()
-                .filter(|u| u.user_id.eq_ignore_ascii_case(&user))
-                .map(|u| u.count)
-                .sum(),
+            calls: calls_on(d),
         })
         .collect();
-    check.calls_last_7_days = week.calls_by(&user);
-    check.calls_today = today.calls_by(&user);
+    check.calls_last_7_days = check.days.iter().map(|d| d.calls).sum();
+    check.calls_today = today.days.iter().map(calls_on).sum();
     let step3 = if check.calls_last_7_days > 0 || check.calls_today > 0 {
         CheckResult::Done
     } else {

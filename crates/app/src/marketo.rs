@@ -1,6 +1,7 @@
 //! Marketo for steps 1, 3 and 4: the app's saved Marketo API access, a polite client built
 //! from it, and a pasted Client Secret held in Rust until the admin saves or discards it.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use ts_rs::TS;
 use sia_marketo::{
     CleanedCredentials, ClientConfig, ClientSecret, Credentials, Endpoint, MarketoClient,
 };
+use sia_core::Preference;
 use sia_vault::{ConnectionInfo, MarketoCredentials, Secret, Service};
 
 use crate::error::{AppError, AppResult};
@@ -31,6 +33,8 @@ pub struct MarketoForm {
 #[derive(Default)]
 pub struct MarketoState {
     pasted_secret: Mutex<Option<ClientSecret>>,
+    /// This run's own calls already added to `setup.db`, per instance and Marketo day.
+    flushed: Mutex<BTreeMap<String, BTreeMap<String, u64>>>,
 }
 
 impl MarketoState {
@@ -112,8 +116,56 @@ pub fn vault_credentials(credentials: &Credentials) -> sia_vault::Credentials {
     })
 }
 
+/// SIA Setup's own REST calls to the saved instance, per Marketo day: earlier runs' (kept in
+/// `setup.db`) plus this run's. Marketo counts them under the same API user as Actions' when the
+/// app signs in with the Integration Information, so the usage evidence subtracts them.
+pub fn own_calls(state: &AppState, client: &MarketoClient) -> AppResult<BTreeMap<String, u64>> {
+    let (base, client_id) = client.ledger_key();
+    let this_run = sia_marketo::own_rest_calls(base, client_id);
+    let mut flushed = state
+        .marketo
+        .flushed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let already = flushed.entry(base.to_owned()).or_default();
+    let mut stored: BTreeMap<String, BTreeMap<String, u64>> = state
+        .with_store(|s| s.preference(Preference::MarketoOwnCalls))?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    let days = stored.entry(base.to_owned()).or_default();
+    for (day, count) in &this_run {
+        let before = already.get(day).copied().unwrap_or(0);
+        *days.entry(day.clone()).or_default() += count.saturating_sub(before);
+    }
+    *already = this_run;
+    // Marketo reports 7 days; keep 8 so a day never drops out early.
+    while days.len() > 8 {
+        days.pop_first();
+    }
+    let result = days.clone();
+    let json = serde_json::to_string(&stored).unwrap_or_default();
+    state.with_store(|s| s.set_preference(Preference::MarketoOwnCalls, &json))?;
+    Ok(result)
+}
+
+/// Adds this run's own Marketo calls to `setup.db` (at quit, and before each Marketo command).
+pub fn flush_own_calls(state: &AppState) {
+    if let Ok(client) = build_client(state)
+        && let Err(error) = own_calls(state, &client)
+    {
+        tracing::warn!(code = %error.code, "the app's own Marketo calls could not be recorded");
+    }
+}
+
 /// A client for the saved Marketo API access, or `marketo_not_connected`.
 pub fn client(state: &AppState) -> AppResult<MarketoClient> {
+    let client = build_client(state)?;
+    // The calls of the command before this one are recorded now, not lost at a crash.
+    own_calls(state, &client)?;
+    Ok(client)
+}
+
+fn build_client(state: &AppState) -> AppResult<MarketoClient> {
     let vault = state.vault()?;
     let environment = state.environment();
     let record = vault
@@ -135,6 +187,15 @@ pub fn client(state: &AppState) -> AppResult<MarketoClient> {
         credentials,
         ClientConfig::default(),
     )?)
+}
+
+/// The Marketo API user SIA Setup's saved credentials sign in as (Marketo's token `scope`).
+pub fn saved_api_user(state: &AppState) -> Option<String> {
+    let vault = state.vault.as_ref().ok()?;
+    vault
+        .record(Service::Marketo, state.environment())?
+        .connection
+        .connected_as
 }
 
 /// The Munchkin ID of the saved Marketo API access, if any.

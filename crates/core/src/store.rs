@@ -36,6 +36,9 @@ pub enum Preference {
     MarketoActionsUser,
     /// Whether the step-4 preview's count of people is a lower bound (`true`/`false`).
     SyncExpectedAtLeast,
+    /// SIA Setup's own Marketo REST calls per instance and Marketo day, as JSON: subtracted from
+    /// the usage statistics, which count them under the same API user as Actions'.
+    MarketoOwnCalls,
 }
 
 impl Preference {
@@ -48,6 +51,7 @@ impl Preference {
             Preference::ActionsAppByOrg => "actionsAppByOrg",
             Preference::MarketoActionsUser => "marketoActionsUser",
             Preference::SyncExpectedAtLeast => "syncExpectedAtLeast",
+            Preference::MarketoOwnCalls => "marketoOwnCalls",
         }
     }
 }

@@ -385,6 +385,12 @@ impl MarketoClient {
 
     /// One GET under the base URL (`/rest/v1/...` or `/userservice/...`), with the whole policy:
     /// pacing, Bearer token, one renewal on 601/602, backoff on transient answers, stop on 607.
+    /// The instance's base URL and the API client, which key this process's own calls
+    /// (`own_rest_calls`).
+    pub fn ledger_key(&self) -> (&str, &str) {
+        (self.inner.endpoint.base(), &self.inner.credentials.client_id)
+    }
+
     pub(crate) async fn get(
         &self,
         path: &str,
@@ -404,6 +410,11 @@ impl MarketoClient {
                     self.inner.pacer.admit().await.ok_or_else(|| {
                         MarketoError::Protocol("the client is shutting down".into())
                     })?;
+                // Counted as sent: Marketo may count it even if the answer never arrives.
+                crate::ledger::record(
+                    self.inner.endpoint.base(),
+                    &self.inner.credentials.client_id,
+                );
                 self.attempt(&url, path, query, style, &token.value, attempt)
                     .await
             };

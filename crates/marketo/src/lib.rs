@@ -8,6 +8,7 @@ mod client;
 mod config;
 mod endpoint;
 mod error;
+mod ledger;
 mod pacer;
 mod preview;
 mod quota;
@@ -29,6 +30,7 @@ pub use client::{MarketoClient, MarketoConnectionTest};
 pub use config::{Backoff, ClientConfig, RateLimit};
 pub use endpoint::{Endpoint, is_munchkin_id};
 pub use error::MarketoError;
+pub use ledger::{marketo_day, own_rest_calls};
 pub use preview::{
     ALL_PEOPLE_FILTER, DEFAULT_PREVIEW_PAGES, MarketoFieldCheck, MarketoFieldStatus,
     MarketoSyncPreview, PeopleCount, check_fields,

@@ -71,7 +71,7 @@ impl ApiUsage {
 /// An API-only Marketo user (Admin > Users & Roles, "API Only"): a candidate for Actions' user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "MarketoApiOnlyUser")]
 pub struct MarketoApiUser {
     pub userid: String,
     pub first_name: String,

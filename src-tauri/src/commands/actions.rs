@@ -7,6 +7,7 @@ use sia_app::api;
 use sia_app::api::actions::*;
 use sia_app::error::AppResult;
 use sia_app::state::AppState;
+use sia_core::StepId;
 use sia_marketo::MarketoPastedCredentials;
 use sia_vault::{StorageMode, StoredCredential};
 use std::sync::Arc;
@@ -81,4 +82,9 @@ pub async fn sync_start(
     expected: Option<u64>,
 ) -> AppResult<SyncProgress> {
     api::actions::sync_start(&state, expected).await
+}
+
+#[tauri::command]
+pub async fn demo_play(state: State<'_, Arc<AppState>>, step: StepId) -> AppResult<()> {
+    api::actions::demo_play(&state, step).await
 }

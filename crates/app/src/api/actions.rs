@@ -342,3 +342,100 @@ fn demo_only(state: &AppState) -> AppResult<()> {
         ))
     }
 }
+
+/// Demo only, in the guided demo: plays what the admin does in the vendor's UI for `step` (in
+/// Marketo's Actions Config or in Actions), against the stand-in, so the guided screens and their
+/// evidence can be tried end to end. The real product has nothing like it.
+pub async fn demo_play(state: &AppState, step: StepId) -> AppResult<()> {
+    demo_only(state)?;
+    let client = actions::demo_client(state)?;
+    let demo = state.demo.as_ref().ok_or_else(not_demo_services)?;
+    match step {
+        StepId::ActivateAccount => {
+            demo_activate(state, &client).await?;
+        }
+        StepId::ConnectMarketo => {
+            demo_connect_marketo(state, &client, demo).await?;
+        }
+        StepId::StartSync => {
+            demo_connect_marketo(state, &client, demo).await?;
+            client.start_sync().await?;
+        }
+        StepId::ConnectSalesforce => {
+            demo.authorize_actions_app(&demo_salesforce_user(state).await?)?;
+        }
+        StepId::InviteUsers | StepId::InstallPackage | StepId::ConfigureSalesforce => {
+            return Err(AppError::new(
+                "app_demo_nothing_to_play",
+                "This step has nothing to play in the demo.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first Marketo admin invited and accepting, as the first invite in Actions Config does.
+async fn demo_activate(
+    state: &AppState,
+    client: &sia_actions::ActionsClient,
+) -> AppResult<ActionsUser> {
+    if let Some(original) = client.users().await?.into_iter().find(|u| u.original_user) {
+        return Ok(original);
+    }
+    let admins = crate::marketo::client(state)?.admin_users().await?;
+    let first = admins.first().ok_or_else(|| {
+        AppError::new(
+            "app_demo_no_admin",
+            "The demo's Marketo has no admin to invite.",
+        )
+    })?;
+    client.activate(&[first.email.as_str()]).await?;
+    let invited = client.find_user(&first.email).await?.ok_or_else(|| {
+        AppError::new("app_demo_no_admin", "The demo could not invite its admin.")
+    })?;
+    Ok(client.accept_invitation(&invited.id).await?)
+}
+
+async fn demo_connect_marketo(
+    state: &AppState,
+    client: &sia_actions::ActionsClient,
+    demo: &crate::demo::DemoServices,
+) -> AppResult<()> {
+    if client
+        .connections()
+        .await?
+        .marketo
+        .is_some_and(|m| m.status == "connected")
+    {
+        return Ok(());
+    }
+    let owner = demo_activate(state, client).await?;
+    let owner = if owner.active {
+        owner
+    } else {
+        client.accept_invitation(&owner.id).await?
+    };
+    let creds = demo.marketo().ok_or_else(not_demo_services)?;
+    client
+        .connect_marketo(
+            &owner.email,
+            &creds.munchkin_id,
+            &creds.client_id,
+            &Secret::new(creds.client_secret),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The Salesforce user SIA Setup is signed in as (the admin who connects Actions in the demo).
+async fn demo_salesforce_user(state: &AppState) -> AppResult<String> {
+    let client = crate::salesforce::connected_client(state).await?;
+    Ok(client.session_summary().await?.user_id)
+}
+
+fn not_demo_services() -> AppError {
+    AppError::new(
+        "demo_not_running",
+        "The demo services are not running.",
+    )
+}

@@ -172,7 +172,7 @@ pub async fn marketo_sync_preview(state: &AppState) -> AppResult<MarketoSyncPrev
         )?;
         s.set_preference(
             Preference::SyncExpectedAtLeast,
-            if preview.complete { "false" } else { "true" },
+            if preview.people_with_owner.lower_bound { "true" } else { "false" },
         )
     })?;
     Ok(preview)
