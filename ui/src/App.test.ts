@@ -20,6 +20,8 @@ function backend(info: AppInfo, initial: Dashboard) {
       case "app_info":
         return info;
       case "dashboard":
+      case "refresh_checks":
+      case "check_step":
         return current;
       case "confirm_step": {
         const { step, confirmed } = args as { step: string; confirmed: boolean };
@@ -53,6 +55,7 @@ function backend(info: AppInfo, initial: Dashboard) {
 
 beforeEach(() => {
   setLanguage("en");
+  app.info = null;
   app.view = { kind: "dashboard" };
   app.errors = {};
   app.problem = null;
@@ -110,7 +113,7 @@ describe("the setup dashboard", () => {
       dashboard(),
     );
     render(App);
-    expect(await screen.findByTestId("demo-badge")).toBeTruthy();
+    expect((await screen.findByTestId("mode-badge")).textContent).toBe("Demo");
     expect(screen.getAllByText(/Demo mode/).length).toBeGreaterThan(0);
     expect(screen.getByTestId("demo-services").textContent).toContain(
       "Salesforce http://127.0.0.1:47801",
@@ -245,7 +248,7 @@ describe("errors", () => {
   it("keeps an error on the screen that raised it, not on the screens the admin opens next", async () => {
     mockIPC((cmd) => {
       if (cmd === "app_info") return appInfo();
-      if (cmd === "dashboard") return dashboard();
+      if (["dashboard", "refresh_checks", "check_step"].includes(cmd)) return dashboard();
       if (cmd === "confirm_step")
         throw { code: "store_failed", message: "the setup progress file could not be written" };
       // Live mode without Marketo or Actions set up: step 1's own reads fail too.

@@ -6,6 +6,7 @@ import type { IpcError } from "./bindings/IpcError";
 import type { StepId } from "./bindings/StepId";
 import type { UiLanguage as Language } from "./bindings/UiLanguage";
 import type { PrerequisiteId } from "./bindings/PrerequisiteId";
+import type { ActionsAccess } from "./bindings/ActionsAccess";
 import { ipc, isIpcError } from "./ipc";
 import { setLanguage } from "./i18n.svelte";
 
@@ -113,8 +114,43 @@ export async function load(): Promise<void> {
   } finally {
     app.busy = running > 0;
   }
-  // Tell the shell once the dashboard is on screen (start-up time is logged there).
-  requestAnimationFrame(() => requestAnimationFrame(() => void ipc.uiReady().catch(() => {})));
+  // Tell the shell once the dashboard is on screen (start-up time is logged there), then check
+  // the steps against the real services: never before the first paint, never blocking it.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(async () => {
+      await ipc.uiReady().catch(() => {});
+      if (app.info) await refreshChecks();
+    }),
+  );
+}
+
+/** Whether Actions is reached the way the real product allows: by hand, with the app checking. */
+export function isGuided(): boolean {
+  return app.info?.mode.actions === "guided";
+}
+
+/** Re-checks every step it can (a read: clears no error). */
+export async function refreshChecks(): Promise<void> {
+  const dashboard = await attempt(() => ipc.refreshChecks(), { passive: true, on: "dashboard" });
+  if (dashboard) app.dashboard = dashboard;
+}
+
+/** Re-checks `step` as its screen opens (a read: clears no error). */
+export async function checkStep(step: StepId): Promise<void> {
+  const dashboard = await attempt(() => ipc.checkStep(step), {
+    passive: true,
+    on: `step:${step}`,
+  });
+  if (dashboard) app.dashboard = dashboard;
+}
+
+/** Demo only: switches between guided (like the real product) and the Actions admin API. */
+export async function setDemoActionsAccess(access: ActionsAccess): Promise<boolean> {
+  const mode = await attempt(() => ipc.setDemoActionsAccess(access));
+  if (!mode || !app.info) return false;
+  app.info.mode = mode;
+  await refreshDashboard();
+  return true;
 }
 
 export async function chooseLanguage(language: Language): Promise<void> {

@@ -63,6 +63,8 @@ describe("the catalogues", () => {
     expect(untranslated.map(([k]) => k).sort()).toEqual([
       "activate.munchkinId",
       "app.title",
+      "evidence.source.msiPackage",
+      "evidence.source.remoteSites",
       "service.actions",
       "service.marketo",
       "service.salesforce",

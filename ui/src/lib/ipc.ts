@@ -17,6 +17,9 @@ import type { Service } from "./bindings/Service";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import type { PrerequisiteId } from "./bindings/PrerequisiteId";
 import type { StepId } from "./bindings/StepId";
+import type { ActionsAccess } from "./bindings/ActionsAccess";
+import type { ActionsAppCheck } from "./bindings/ActionsAppCheck";
+import type { Mode } from "./bindings/Mode";
 
 export function isIpcError(value: unknown): value is IpcError {
   return (
@@ -60,6 +63,17 @@ export const ipc = {
   salesforceKeepForSession: () => call<SalesforceLoginEvent>("salesforce_keep_for_session"),
   salesforceDisconnect: () => call<void>("salesforce_disconnect"),
   salesforceCheck: () => call<SalesforceChecks>("salesforce_check"),
+  /** Re-checks every step against the real services it can (start-up, after the first paint). */
+  refreshChecks: () => call<Dashboard>("refresh_checks"),
+  /** Re-checks one step (its screen opened). */
+  checkStep: (step: StepId) => call<Dashboard>("check_step", { step }),
+  /** Demo only: show the demo as the real product (guided) or with the Actions admin API. */
+  setDemoActionsAccess: (access: ActionsAccess) =>
+    call<Mode>("set_demo_actions_access", { access }),
+  /** Step 2, guided: which connected app is Actions in this org, and has the admin authorised it. */
+  salesforceActionsApp: () => call<ActionsAppCheck>("salesforce_actions_app"),
+  salesforceChooseActionsApp: (appName: string) =>
+    call<ActionsAppCheck>("salesforce_choose_actions_app", { appName }),
   onSalesforceLogin: (handler: (event: SalesforceLoginEvent) => void): Promise<UnlistenFn> =>
     listen<SalesforceLoginEvent>("salesforce-login", (e) => handler(e.payload)),
 };

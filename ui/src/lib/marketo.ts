@@ -8,6 +8,10 @@ import type { MarketoPastedCredentials } from "./bindings/MarketoPastedCredentia
 import type { MarketoSaved } from "./bindings/MarketoSaved";
 import type { MarketoSyncPreview } from "./bindings/MarketoSyncPreview";
 import type { StorageMode } from "./bindings/StorageMode";
+import type { MarketoUsageCheck } from "./bindings/MarketoUsageCheck";
+
+/** What step 3 (guided) copies from the saved Marketo credentials to the clipboard, in Rust. */
+export type MarketoCopyField = "munchkinId" | "clientId" | "clientSecret";
 
 export const marketoIpc = {
   overview: () => call<MarketoOverview>("marketo_overview"),
@@ -19,6 +23,12 @@ export const marketoIpc = {
   useDemo: (storage: StorageMode) => call<MarketoSaved>("marketo_use_demo", { storage }),
   admins: () => call<MarketoAdminUser[]>("marketo_admins"),
   syncPreview: () => call<MarketoSyncPreview>("marketo_sync_preview"),
+  /** Rust puts the value on the clipboard (a secret is cleared again after 60 s). */
+  copyField: (field: MarketoCopyField) => call<void>("marketo_copy_field", { field }),
+  /** Steps 3 and 4, guided: the API users, the chosen one's calls, the sync estimate. */
+  usage: () => call<MarketoUsageCheck>("marketo_usage"),
+  chooseActionsUser: (userId: string) =>
+    call<MarketoUsageCheck>("marketo_choose_actions_user", { userId }),
 };
 
 /** Vault errors after which the admin may keep a secret for this session only. */

@@ -34,6 +34,9 @@ export function dashboard(overrides: Partial<Record<StepId, Partial<StepStatus>>
     source: "unknown",
     updatedAt: null,
     dependsOn: [],
+    evidence: null,
+    checkedAt: null,
+    checkProblem: null,
     ...overrides[step],
   }));
   const done = steps.filter((s) => s.state === "done").length;
@@ -52,6 +55,8 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
   return {
     version: "0.1.0",
     demo: false,
+    // The Actions admin API unless a test says otherwise (guided tests pass `mode`).
+    mode: { demo: overrides.demo ?? false, actions: "adminApi" },
     language: "en",
     osLocale: "en-US",
     storeProblem: null,

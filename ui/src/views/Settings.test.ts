@@ -86,3 +86,57 @@ describe("the settings screen", () => {
     expect(await screen.findByText(/目前沒有可用的鑰匙圈/)).toBeTruthy();
   });
 });
+
+describe("the demo's way to Actions", () => {
+  it("switches the demo between guided and the Actions admin API, and reloads the dashboard", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      switch (cmd) {
+        case "app_info":
+          return appInfo({ demo: true, mode: { demo: true, actions: "adminApi" } });
+        case "dashboard":
+          return dashboard();
+        case "vault_status":
+          return { ...stored, credentials: [] };
+        case "set_demo_actions_access":
+          return { demo: true, actions: (args as { access: string }).access };
+        default:
+          return null;
+      }
+    });
+    app.info = null;
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    const adminApi = (await screen.findByLabelText(
+      "With the Actions admin API",
+    )) as HTMLInputElement;
+    expect(adminApi.checked).toBe(true);
+    expect(screen.getByTestId("mode-badge").textContent).toBe("Demo");
+    const dashboardReads = calls.filter((c) => c.cmd === "dashboard").length;
+    await userEvent.click(screen.getByLabelText("Guided, like the real product"));
+    expect(calls).toContainEqual({ cmd: "set_demo_actions_access", args: { access: "guided" } });
+    expect(
+      await screen.findByText("The demo now runs as: Demo — guided like the real product."),
+    ).toBeTruthy();
+    expect(screen.getByTestId("mode-badge").textContent).toBe(
+      "Demo — guided like the real product",
+    );
+    expect(calls.filter((c) => c.cmd === "dashboard").length).toBe(dashboardReads + 1);
+    expect(app.info).toMatchObject({ mode: { demo: true, actions: "guided" } });
+  });
+
+  it("is not offered outside the demo", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return appInfo({ mode: { demo: false, actions: "guided" } });
+      if (cmd === "dashboard") return dashboard();
+      if (cmd === "vault_status") return { ...stored, credentials: [] };
+      return null;
+    });
+    app.info = null;
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    await screen.findByText("Nothing is stored yet.");
+    expect(screen.queryByTestId("demo-access")).toBeNull();
+  });
+});

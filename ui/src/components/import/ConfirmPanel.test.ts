@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { render, screen } from "@testing-library/svelte";
+import ConfirmPanel from "./ConfirmPanel.svelte";
+import { app } from "../../lib/app.svelte";
+import { setLanguage } from "../../lib/i18n.svelte";
+import { appInfo } from "../../test/fixtures";
+import type { CsvCounts } from "../../lib/bindings/CsvCounts";
+
+const counts: CsvCounts = {
+  rows: 3,
+  valid: 2,
+  invalid: 1,
+  duplicates: 0,
+  blank: 0,
+  footer: 0,
+  cleaned: 0,
+};
+const noop = () => {};
+const props = {
+  counts,
+  busy: false,
+  confirmation: { confirmed: 2, skipped: 1 },
+  blocked: null,
+  onpolicy: noop,
+  onexportclean: noop,
+  onexporterrors: noop,
+  oninvite: noop,
+};
+
+afterEach(() => {
+  app.info = null;
+  setLanguage("en");
+});
+
+describe("the import's last stage", () => {
+  it("offers sending invites with the Actions admin API", () => {
+    app.info = appInfo({ mode: { demo: false, actions: "adminApi" } });
+    render(ConfirmPanel, props);
+    expect(screen.getByTestId("import-invite")).toBeTruthy();
+    expect(screen.queryByTestId("import-guided-note")).toBeNull();
+  });
+
+  it("in guided mode, points to the upload file and Actions' Invite users via CSV instead", () => {
+    app.info = appInfo({ mode: { demo: false, actions: "guided" } });
+    setLanguage("zh-TW");
+    render(ConfirmPanel, props);
+    expect(screen.queryByTestId("import-invite")).toBeNull();
+    expect(screen.getByTestId("import-guided-note").textContent).toContain("透過 CSV 邀請使用者");
+    expect(screen.getByRole("button", { name: "匯出乾淨的上傳檔案" })).toBeTruthy();
+  });
+});
