@@ -53,6 +53,7 @@ pub struct SkippedCheck {
     pub reason: String,
 }
 
+/// One Salesforce user, active or not: inactive users are reported as inactive, not missing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalesforceUser {
@@ -86,9 +87,16 @@ impl DirIndex {
             workspaces: d.workspaces.as_deref().map(lower),
             seats_left: d.seats_left,
             salesforce: d.salesforce_users.as_ref().map(|us| {
-                us.iter()
-                    .map(|u| (u.email.trim().to_lowercase(), (u.is_active, u.api_enabled)))
-                    .collect()
+                // Salesforce users include inactive ones, and several may share an address:
+                // keep the most usable (active with API Enabled, then active, then inactive).
+                let mut m: FxHashMap<String, (bool, bool)> = FxHashMap::default();
+                for u in us {
+                    let state = (u.is_active, u.is_active && u.api_enabled);
+                    m.entry(u.email.trim().to_lowercase())
+                        .and_modify(|best| *best = (*best).max(state))
+                        .or_insert(state);
+                }
+                m
             }),
         }
     }
@@ -551,6 +559,51 @@ mod tests {
         let (bits, codes) = run(2);
         assert!(codes.contains(&ProblemCode::AlreadyInvited));
         assert!(bits & ProblemCode::CleanedDomainLowercase.bit() != 0);
+    }
+
+    #[test]
+    fn salesforce_users_inactive_missing_and_shared_addresses() {
+        // Salesforce now sends inactive users too; several users may share one address.
+        let t = Table::from_rows([
+            (2, vec!["gone@x.com"]),
+            (3, vec!["ann@x.com"]),
+            (4, vec!["bo@x.com"]),
+            (5, vec!["nobody@x.com"]),
+        ]);
+        let cols = [Some(0), None, None, None, None, None, None];
+        let sf = |email: &str, is_active, api_enabled| SalesforceUser {
+            email: email.into(),
+            is_active,
+            api_enabled,
+        };
+        let dir = DirIndex::new(&Directory {
+            salesforce_users: Some(vec![
+                sf("gone@x.com", false, true),
+                // A working user and an older, deactivated one with the same address.
+                sf("ANN@x.com", true, true),
+                sf("ann@x.com", false, false),
+                sf("bo@x.com", false, true),
+                sf("bo@x.com", true, false),
+            ]),
+            ..Directory::default()
+        });
+        let run = |row| {
+            let src = RowSource {
+                table: &t,
+                row,
+                cells: t.row_ref(row),
+                cols: &cols,
+                edits: None,
+                expected_cols: 1,
+            };
+            let mut d = Vec::new();
+            check(&resolve(&src), &src, &dir, Some(&mut d));
+            d.iter().map(|p| p.code).collect::<Vec<_>>()
+        };
+        assert_eq!(run(0), vec![ProblemCode::SalesforceUserInactive]);
+        assert_eq!(run(1), Vec::<ProblemCode>::new(), "the working user counts");
+        assert_eq!(run(2), vec![ProblemCode::SalesforceApiDisabled]);
+        assert_eq!(run(3), vec![ProblemCode::SalesforceUserMissing]);
     }
 
     #[test]

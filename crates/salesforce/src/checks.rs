@@ -78,6 +78,12 @@ impl fmt::Display for PackageVersion {
     }
 }
 
+/// The oldest `mkto_si` version step 6 accepts: 1.8000 (major 1, minor 8000), the version the
+/// vendor requires for the "Marketo App Access" permission-set model (DOMAIN.md, step 6 evidence;
+/// Experience League "Upgrading your MSI package"). The one place this minimum lives: below it the
+/// check says Outdated and points at the AppExchange listing to upgrade.
+pub const MSI_MINIMUM_VERSION: PackageVersion = PackageVersion::new(1, 8000, 0);
+
 /// Step 6 for the UI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -269,7 +275,13 @@ pub fn check_api_secret_key(key: &str) -> Vec<ApiSecretKeyProblem> {
 }
 
 impl SalesforceClient {
-    /// Step 6: the `mkto_si` package and its version, through the Tooling API.
+    /// Step 6 against [`MSI_MINIMUM_VERSION`].
+    pub async fn msi_package_status(&self) -> Result<PackageStatus, SalesforceError> {
+        self.package_status(MSI_MINIMUM_VERSION).await
+    }
+
+    /// Step 6: the `mkto_si` package and its version, through the Tooling API, against
+    /// `required` (normally [`MSI_MINIMUM_VERSION`]: prefer [`Self::msi_package_status`]).
     pub async fn package_status(
         &self,
         required: PackageVersion,
@@ -355,6 +367,30 @@ mod tests {
         let json = serde_json::to_value(&status).unwrap_or_default();
         assert_eq!(json["kind"], "outdated");
         assert_eq!(json["listingUrl"], APPEXCHANGE_LISTING_URL);
+    }
+
+    #[test]
+    fn minimum_is_one_point_eight_thousand() {
+        assert_eq!(MSI_MINIMUM_VERSION, PackageVersion::new(1, 8000, 0));
+        // 1.8000 is minor 8000, so 1.229 and 1.999 are older and 1.8000.1 newer.
+        for (v, outdated) in [
+            ("1.229", true),
+            ("1.999.9", true),
+            ("1.8000", false),
+            ("1.8000.1", false),
+            ("2.0", false),
+        ] {
+            let installed = PackageVersion::parse(v);
+            let status = package_status(
+                &[(Some(MSI_NAMESPACE.into()), installed)],
+                MSI_MINIMUM_VERSION,
+            );
+            assert_eq!(
+                matches!(status, PackageStatus::Outdated { .. }),
+                outdated,
+                "{v}"
+            );
+        }
     }
 
     #[test]

@@ -86,6 +86,13 @@ struct QueryPage<T> {
     records: Vec<T>,
 }
 
+/// The answer to a `SELECT COUNT()` query: no records, only the total.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CountPage {
+    total_size: u64,
+}
+
 impl SalesforceClient {
     /// Rebuilds a client from a stored refresh token (for example after the app restarts).
     /// Nothing is sent until the first call, which fetches an access token.
@@ -312,6 +319,14 @@ impl SalesforceClient {
             .await
     }
 
+    /// Runs a `SELECT COUNT() …` query (data API) and returns its `totalSize`.
+    pub async fn count(&self, soql: &str) -> Result<u64, SalesforceError> {
+        let mut url = self.url(&format!("/services/data/{API_VERSION}/query"))?;
+        url.query_pairs_mut().append_pair("q", soql);
+        let page: CountPage = self.get_json(url).await?;
+        Ok(page.total_size)
+    }
+
     async fn query_at<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -433,7 +448,19 @@ struct ApiErrorItem {
     message: Option<String>,
 }
 
+/// An OAuth 2.0 bearer-token error body (RFC 6750 §3.1), as the OpenID Connect endpoints send.
+#[derive(Deserialize)]
+struct BearerError {
+    error: String,
+}
+
 pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> SalesforceError {
+    if status == StatusCode::FORBIDDEN
+        && serde_json::from_slice::<BearerError>(body)
+            .is_ok_and(|e| e.error == "insufficient_scope")
+    {
+        return SalesforceError::InsufficientScope;
+    }
     let item: Option<ApiErrorItem> = serde_json::from_slice::<Vec<ApiErrorItem>>(body)
         .ok()
         .and_then(|v| v.into_iter().next())
@@ -474,6 +501,11 @@ mod tests {
         assert_eq!(
             api_error(StatusCode::TOO_MANY_REQUESTS, b"").code(),
             "rate_limited"
+        );
+        let scope = br#"{"error":"insufficient_scope","error_description":"openid"}"#;
+        assert_eq!(
+            api_error(StatusCode::FORBIDDEN, scope).code(),
+            "insufficient_scope"
         );
         let other = api_error(
             StatusCode::BAD_REQUEST,

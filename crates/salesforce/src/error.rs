@@ -69,6 +69,11 @@ pub enum SalesforceError {
     SigninRequired,
 
     #[error(
+        "The saved Salesforce sign-in was granted without a permission this app now asks for (openid). Sign in to Salesforce again; if it happens again, add the openid scope to the External Client App."
+    )]
+    InsufficientScope,
+
+    #[error(
         "Salesforce rejected a fresh session. Check the user's IP restrictions and session settings in Salesforce, then sign in again."
     )]
     SessionRejected,
@@ -112,6 +117,7 @@ impl SalesforceError {
             SalesforceError::Network { .. } => "network",
             SalesforceError::SigninRequired => "signin_required",
             SalesforceError::SessionRejected => "session_rejected",
+            SalesforceError::InsufficientScope => "insufficient_scope",
             SalesforceError::ApiDisabled => "api_disabled",
             SalesforceError::RateLimited => "rate_limited",
             SalesforceError::Api { .. } => "api_error",

@@ -18,6 +18,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+/// The scopes a sign-in asks for: `api` for the REST and Tooling queries, `id` for the identity
+/// URL, `openid` because `/services/oauth2/userinfo` is an OpenID Connect endpoint (a strict
+/// provider refuses it without `openid`, OIDC Core §5.3), `refresh_token` to stay signed in.
+pub const DEFAULT_SCOPES: [&str; 4] = ["api", "id", "openid", "refresh_token"];
+
 /// How to sign in. Build with [`LoginConfig::new`] and adjust the public fields.
 #[derive(Debug, Clone)]
 pub struct LoginConfig {
@@ -28,7 +33,7 @@ pub struct LoginConfig {
     /// `127.0.0.1` (default) or `localhost` in the callback URL.
     pub callback_host: CallbackHost,
     pub callback_path: String,
-    /// `api refresh_token id` by default; `refresh_token` is Salesforce's `offline_access`.
+    /// [`DEFAULT_SCOPES`] by default; `refresh_token` is Salesforce's `offline_access`.
     pub scopes: Vec<String>,
     /// How long the browser has to come back (5 minutes by default).
     pub timeout: Duration,
@@ -49,7 +54,7 @@ impl LoginConfig {
             ports: CallbackPorts::default(),
             callback_host: CallbackHost::default(),
             callback_path: DEFAULT_CALLBACK_PATH.to_string(),
-            scopes: ["api", "refresh_token", "id"].map(String::from).to_vec(),
+            scopes: DEFAULT_SCOPES.map(String::from).to_vec(),
             timeout: Duration::from_secs(5 * 60),
             result_page_linger: Duration::from_secs(10),
             language: UiLanguage::En,

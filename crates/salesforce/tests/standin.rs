@@ -4,11 +4,13 @@
 mod support;
 
 use sia_salesforce::{
-    CallbackPorts, LoginAttempt, LoginConfig, LoginHost, PackageStatus, PackageVersion,
-    RemoteSiteState, SalesforceClient, SalesforceError, SalesforceOrgType, UiLanguage,
+    ActionsAppMatch, ApiEnabledSource, CallbackPorts, DEFAULT_SCOPES, LoginAttempt, LoginConfig,
+    LoginHost, MSI_MINIMUM_VERSION, PackageStatus, PackageVersion, RemoteSiteState,
+    SalesforceClient, SalesforceError, SalesforceOrgType, SalesforceUserStatus, UiLanguage,
+    match_actions_apps,
 };
 use sia_sandbox::harness::FaultRule;
-use sia_sandbox::salesforce::{OrgType, RemoteSite};
+use sia_sandbox::salesforce::{self as sf, OrgType, RemoteSite};
 use std::time::Duration;
 use support::*;
 
@@ -504,7 +506,7 @@ async fn api_disabled_user_gets_a_plain_error() -> TestResult {
         .control
         .users()
         .iter()
-        .find(|u| u.is_active && !u.api_enabled)
+        .find(|u| u.is_active && !u.has_api_access())
         .ok_or("seed has no API-disabled user")?
         .username
         .clone();
@@ -670,27 +672,36 @@ async fn package_checks_installed_outdated_missing() -> TestResult {
     let org = Org::start(|_| {}).await?;
     let (session, _, _) = login(&org, org.login_config()).await?;
     let c = &session.client;
-    let required = PackageVersion::new(1, 0, 0);
+    // The stand-in's default is the minimum itself.
+    assert_eq!(MSI_MINIMUM_VERSION, PackageVersion::new(1, 8000, 0));
     assert_eq!(
-        c.package_status(required).await?,
+        c.msi_package_status().await?,
         PackageStatus::Installed {
-            version: PackageVersion::new(1, 229, 0)
+            version: MSI_MINIMUM_VERSION
         }
     );
-    let newer = PackageVersion::new(2, 0, 0);
+    // An older install (1.229 is minor 229, below 8000) asks for the upgrade.
+    org.control.set_package_version(Some(sf::PackageVersion {
+        major: 1,
+        minor: 229,
+        patch: 0,
+    }));
     let PackageStatus::Outdated {
         installed,
-        required: r,
+        required,
         listing_url,
-    } = c.package_status(newer).await?
+    } = c.msi_package_status().await?
     else {
         return Err("expected outdated".into());
     };
-    assert_eq!((installed, r), (PackageVersion::new(1, 229, 0), newer));
+    assert_eq!(
+        (installed, required),
+        (PackageVersion::new(1, 229, 0), MSI_MINIMUM_VERSION)
+    );
     assert!(listing_url.ends_with("listingId=a0N30000001SVZmEAO"));
     org.control.set_package_version(None);
     assert!(matches!(
-        c.package_status(required).await?,
+        c.msi_package_status().await?,
         PackageStatus::Missing { .. }
     ));
     let tooling = org
@@ -731,17 +742,17 @@ async fn remote_site_checks() -> TestResult {
 }
 
 #[tokio::test]
-async fn active_users_follow_every_page() -> TestResult {
+async fn users_follow_every_page_and_keep_the_inactive() -> TestResult {
     let org = Org::start(|c| {
         c.user_count = 300;
         c.page_size = 25;
     })
     .await?;
     let (session, _, _) = login(&org, org.login_config()).await?;
-    let users = session.client.active_users().await?;
-    let seeded: Vec<_> = org.control.users().iter().filter(|u| u.is_active).collect();
-    assert_eq!(users.len(), seeded.len());
-    assert!(users.all().iter().all(|u| u.active));
+    let users = session.client.users().await?;
+    let seeded = org.control.users();
+    assert_eq!(users.len(), seeded.len(), "active and inactive");
+    assert!(users.permission_sets_read());
     let pages = org
         .log()
         .entries()
@@ -751,9 +762,25 @@ async fn active_users_follow_every_page() -> TestResult {
     assert_eq!(
         pages,
         seeded.len().div_ceil(25) - 1,
-        "every nextRecordsUrl followed"
+        "every nextRecordsUrl of the User query followed"
     );
-    for u in &seeded {
+    // Two queries in all: users, then the permission set assignments; none per person.
+    let queries: Vec<String> = org
+        .log()
+        .entries()
+        .iter()
+        .filter(|e| e.path == "/services/data/v62.0/query")
+        .filter_map(|e| e.query.clone())
+        // The sign-in's own org-type query.
+        .filter(|q| !q.contains("FROM+Organization"))
+        .collect();
+    assert_eq!(queries.len(), 2, "{queries:?}");
+    assert!(
+        queries
+            .iter()
+            .all(|q| !q.contains("IsActive+%3D+true") && !q.contains("IsActive%20%3D%20true"))
+    );
+    for u in seeded {
         let found = users.by_email(&u.invite_email);
         assert_eq!(
             found.len(),
@@ -761,10 +788,38 @@ async fn active_users_follow_every_page() -> TestResult {
             "case-insensitive lookup of {}",
             u.invite_email
         );
-        assert_eq!(found[0].api_enabled, u.api_enabled);
+        assert_eq!(found[0].active, u.is_active);
+        assert_eq!(found[0].api_enabled, u.has_api_access());
         assert_eq!(found[0].username, u.username);
+        let status = users.status(&u.invite_email);
+        let expected = if !u.is_active {
+            SalesforceUserStatus::Inactive {
+                user_id: u.id.clone(),
+            }
+        } else if !u.has_api_access() {
+            SalesforceUserStatus::ApiDisabled {
+                user_id: u.id.clone(),
+            }
+        } else {
+            SalesforceUserStatus::Ready {
+                user_id: u.id.clone(),
+            }
+        };
+        assert_eq!(status, expected);
     }
+    assert!(
+        seeded.iter().any(|u| !u.is_active),
+        "the seed has inactive users"
+    );
     assert!(seeded.iter().any(|u| u.email_case_differs()));
+    assert_eq!(
+        users.status("nobody@acme-demo.example"),
+        SalesforceUserStatus::Missing
+    );
+    // active_users keeps its meaning.
+    let active = session.client.active_users().await?;
+    assert_eq!(active.len(), seeded.iter().filter(|u| u.is_active).count());
+    assert!(active.all().iter().all(|u| u.active));
     org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
     Ok(())
 }
@@ -840,4 +895,308 @@ async fn settings_are_validated_before_anything_listens() -> TestResult {
         "invalid_login_host"
     );
     Ok(())
+}
+
+#[tokio::test]
+async fn api_enabled_from_a_permission_set_counts() -> TestResult {
+    let org = Org::start(|c| c.user_count = 300).await?;
+    let via_set = org
+        .control
+        .users()
+        .iter()
+        .find(|u| u.api_enabled_by_permission_set)
+        .ok_or("seed has no user with API Enabled from a permission set")?
+        .clone();
+    assert!(
+        via_set.is_active && !via_set.api_enabled,
+        "profile lacks it"
+    );
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    let users = session.client.active_users().await?;
+    let found = users.by_email(&via_set.invite_email);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].api_enabled,
+        "API Enabled comes from the permission set"
+    );
+    assert_eq!(
+        found[0].api_enabled_source,
+        Some(ApiEnabledSource::PermissionSet)
+    );
+    assert_eq!(
+        users.status(&via_set.invite_email),
+        SalesforceUserStatus::Ready {
+            user_id: via_set.id.clone()
+        }
+    );
+    // And the stand-in lets that user use the API, as Salesforce would.
+    let org2 = Org::start(|c| {
+        c.user_count = 300;
+        c.login_username = Some(via_set.username.clone());
+    })
+    .await?;
+    let (s2, _, _) = login(&org2, org2.login_config()).await?;
+    assert_eq!(s2.summary.user_id, via_set.id);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+/// A user who may read neither permission set assignments nor other users' tokens: an active
+/// non-admin with API access.
+fn non_admin(org: &Org) -> Option<sf::SeedUser> {
+    org.control
+        .users()
+        .iter()
+        .find(|u| u.is_active && u.api_enabled && !u.is_admin())
+        .cloned()
+}
+
+#[tokio::test]
+async fn without_view_setup_api_enabled_comes_from_profiles_only() -> TestResult {
+    let probe = Org::start(|c| c.user_count = 300).await?;
+    let who = non_admin(&probe).ok_or("no non-admin")?;
+    let org = Org::start(|c| {
+        c.user_count = 300;
+        c.login_username = Some(who.username.clone());
+    })
+    .await?;
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    let users = session.client.users().await?;
+    assert!(!users.permission_sets_read(), "the object is hidden");
+    assert_eq!(users.len(), org.control.users().len());
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn oauth_tokens_show_who_authorised_actions() -> TestResult {
+    let org = Org::start(|c| {
+        c.user_count = 300;
+        c.page_size = 5;
+    })
+    .await?;
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    let c = &session.client;
+    let admin = org.control.default_user().ok_or("no admin")?.clone();
+    let seeded = org.control.oauth_tokens();
+    assert!(seeded.len() > 5, "more than one page");
+
+    assert_eq!(c.oauth_token_count().await?, seeded.len() as u64);
+    let tokens = c.oauth_tokens().await?;
+    assert_eq!(tokens.len(), seeded.len(), "every nextRecordsUrl followed");
+    let mine: Vec<_> = tokens.iter().filter(|t| t.user_id == admin.id).collect();
+    assert!(mine.iter().all(|t| t.created_date.is_some()));
+    assert_eq!(
+        match_actions_apps(mine.iter().map(|t| t.app_name.as_str())),
+        ActionsAppMatch::One {
+            name: sf::ACTIONS_APP_NAME.into()
+        }
+    );
+
+    // An invitee who has not connected yet has no Actions grant; once the demo's "connect
+    // Salesforce" records one, the same query shows it.
+    let invitee = org
+        .control
+        .users()
+        .iter()
+        .filter(|u| u.is_active && u.has_api_access())
+        .find(|u| !seeded.iter().any(|t| t.user_id == u.id))
+        .ok_or("no invitee without tokens")?
+        .clone();
+    assert!(c.oauth_tokens_of(&[invitee.id.as_str()]).await?.is_empty());
+    assert!(
+        org.control
+            .add_oauth_token(&invitee.id, sf::ACTIONS_APP_NAME)
+    );
+    assert!(
+        !org.control.add_oauth_token("005000000000000", "x"),
+        "unknown user"
+    );
+    let theirs = c
+        .oauth_tokens_of(&[invitee.id.as_str(), admin.id.as_str()])
+        .await?;
+    assert!(theirs.iter().any(|t| t.user_id == invitee.id
+        && t.app_name == sf::ACTIONS_APP_NAME
+        && t.use_count == Some(1)
+        && t.last_used_date.is_some()));
+    assert!(
+        theirs
+            .iter()
+            .all(|t| t.user_id == invitee.id || t.user_id == admin.id)
+    );
+    assert_eq!(c.oauth_token_count().await?, seeded.len() as u64 + 1);
+    let err = c
+        .oauth_tokens_of(&["005' OR UserId != '"])
+        .await
+        .expect_err("not an ID");
+    assert_eq!(err.code(), "protocol");
+
+    // Raw shape, as the Object Reference documents it.
+    let access = org
+        .log()
+        .entries()
+        .iter()
+        .filter_map(|e| e.header("authorization"))
+        .filter_map(|h| h.strip_prefix("Bearer ").map(str::to_string))
+        .next_back()
+        .ok_or("no bearer")?;
+    let body: serde_json::Value = browser()
+        .get(format!("{}/services/data/v62.0/query", org.served.base_url()))
+        .query(&[("q", "SELECT Id, AppName, UserId, CreatedDate, LastUsedDate, UseCount FROM OauthToken WHERE UserId = '".to_string() + &admin.id + "'")])
+        .bearer_auth(&access)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let rec = &body["records"][0];
+    assert_eq!(rec["attributes"]["type"], "OauthToken");
+    assert!(rec["Id"].is_null(), "Id is reserved and always null");
+    assert!(rec["UseCount"].is_u64());
+    assert!(
+        rec["CreatedDate"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("+0000"))
+    );
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn without_customize_application_a_user_sees_only_own_tokens() -> TestResult {
+    let probe = Org::start(|c| c.user_count = 300).await?;
+    let who = non_admin(&probe).ok_or("no non-admin")?;
+    let org = Org::start(|c| {
+        c.user_count = 300;
+        c.login_username = Some(who.username.clone());
+    })
+    .await?;
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    assert!(org.control.add_oauth_token(&who.id, sf::ACTIONS_APP_NAME));
+    let tokens = session.client.oauth_tokens().await?;
+    assert!(!tokens.is_empty());
+    assert!(tokens.iter().all(|t| t.user_id == who.id));
+    assert!(
+        org.control
+            .oauth_tokens()
+            .iter()
+            .any(|t| t.user_id != who.id)
+    );
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_in_asks_for_openid_and_userinfo_refuses_tokens_without_it() -> TestResult {
+    let org = Org::start(|_| {}).await?;
+    // The app's sign-in asks for openid and succeeds.
+    assert_eq!(DEFAULT_SCOPES, ["api", "id", "openid", "refresh_token"]);
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    let q = org
+        .log()
+        .with_path("/services/oauth2/authorize")
+        .last()
+        .and_then(|e| e.query.clone())
+        .unwrap_or_default();
+    assert!(q.contains("openid"), "{q}");
+    assert_eq!(session.client.session_summary().await?, session.summary);
+
+    // A sign-in without openid gets a token userinfo refuses, as OIDC Core §5.3 has it.
+    let mut config = org.login_config();
+    config.scopes = ["api", "id", "refresh_token"].map(String::from).to_vec();
+    let attempt = LoginAttempt::start(config).await?;
+    let visit = tokio::spawn(browse(attempt.authorize_url().to_string()));
+    let err = attempt.finish().await.expect_err("userinfo refused");
+    assert_eq!(err.code(), "insufficient_scope");
+    assert!(err.to_string().contains("openid"));
+    let _ = visit.await?;
+    let refused = org
+        .log()
+        .with_path("/services/oauth2/userinfo")
+        .last()
+        .and_then(|e| e.status);
+    assert_eq!(refused, Some(403));
+
+    // The same over raw HTTP: 403 with RFC 6750's insufficient_scope in WWW-Authenticate.
+    let b = browser();
+    let (verifier, challenge) = pkce_pair();
+    let redirect = org.control.redirect_uris()[0].clone();
+    let resp = b
+        .get(format!(
+            "{}/services/oauth2/authorize",
+            org.served.base_url()
+        ))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", org.control.consumer_key()),
+            ("redirect_uri", redirect.as_str()),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+            ("scope", "api refresh_token"),
+        ])
+        .send()
+        .await?;
+    let callback = url::Url::parse(&location(&resp).ok_or("no redirect")?)?;
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .ok_or("no code")?;
+    let token: serde_json::Value = b
+        .post(format!("{}/services/oauth2/token", org.served.base_url()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("client_id", org.control.consumer_key()),
+            ("redirect_uri", redirect.as_str()),
+            ("code_verifier", verifier.as_str()),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let access = token["access_token"].as_str().ok_or("no token")?;
+    let resp = b
+        .get(format!(
+            "{}/services/oauth2/userinfo",
+            org.served.base_url()
+        ))
+        .bearer_auth(access)
+        .send()
+        .await?;
+    assert_eq!(resp.status().as_u16(), 403);
+    let www = resp
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        www.starts_with("Bearer ") && www.contains("error=\"insufficient_scope\""),
+        "{www}"
+    );
+    let body: serde_json::Value = resp.json().await?;
+    assert_eq!(body["error"], "insufficient_scope");
+    // The REST API does not need openid: the same token still queries.
+    let q = b
+        .get(format!(
+            "{}/services/data/v62.0/query",
+            org.served.base_url()
+        ))
+        .query(&[("q", "SELECT COUNT() FROM User")])
+        .bearer_auth(access)
+        .send()
+        .await?;
+    assert_eq!(q.status().as_u16(), 200);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+/// A PKCE verifier and its S256 challenge.
+fn pkce_pair() -> (String, String) {
+    use base64::Engine;
+    use sha2::Digest;
+    let verifier = "v".repeat(20) + "erifier-for-the-openid-scope-test-0123456789";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
 }

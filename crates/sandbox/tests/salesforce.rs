@@ -1,5 +1,6 @@
 //! The Salesforce stand-in over real HTTP: OAuth with PKCE, refresh and rotation, expiry, revoke,
-//! the login page, paging of User queries and the Tooling objects.
+//! the login page, paging of User queries, PermissionSetAssignment and OauthToken (with their
+//! documented access rules), strict userinfo, and the Tooling objects.
 
 mod common;
 
@@ -664,7 +665,7 @@ async fn users_without_api_enabled_get_api_currently_disabled() {
         .salesforce()
         .users()
         .iter()
-        .find(|u| u.is_active && !u.api_enabled)
+        .find(|u| u.is_active && !u.has_api_access())
         .unwrap()
         .username
         .clone();
@@ -714,6 +715,246 @@ async fn sandbox_orgs_say_so() {
             .users()
             .iter()
             .all(|u| u.username.ends_with(".uat"))
+    );
+    sb.shutdown().await;
+}
+
+/// Signs in as `username` (auto-approve honours `login_hint`) and returns the access token.
+async fn token_for(
+    sb: &sia_sandbox::RunningSandbox,
+    c: &reqwest::Client,
+    username: &str,
+) -> String {
+    let (verifier, code) = authorize(sb, c, &[("login_hint", username)]).await;
+    let t: Value = exchange(sb, c, &code, &verifier, CALLBACK)
+        .await
+        .json()
+        .await
+        .unwrap();
+    t["access_token"].as_str().unwrap().to_string()
+}
+
+const API_SETS_SOQL: &str = "SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSet.PermissionsApiEnabled = true";
+
+#[tokio::test]
+async fn permission_sets_grant_api_enabled_and_need_view_setup() {
+    let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let c = client();
+    let users = sb.salesforce().users().to_vec();
+    let via_set = users
+        .iter()
+        .find(|u| u.api_enabled_by_permission_set)
+        .unwrap()
+        .clone();
+    assert!(!via_set.api_enabled && via_set.is_active);
+
+    let admin = t_access(&sb, &c).await;
+    let body: Value = soql(&sb, &c, &admin, "query", API_SETS_SOQL)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: HashSet<String> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["AssigneeId"].as_str().unwrap().to_string())
+        .collect();
+    // Profile-owned sets carry the profile's API Enabled; the extra set adds one user.
+    let expected: HashSet<String> = users
+        .iter()
+        .filter(|u| u.has_api_access())
+        .map(|u| u.id.clone())
+        .collect();
+    // One assignment per user with API access (paged: the first page is a subset).
+    assert_eq!(body["totalSize"], expected.len());
+    assert!(ids.is_subset(&expected));
+    let body: Value = soql(
+        &sb,
+        &c,
+        &admin,
+        "query",
+        &format!("{API_SETS_SOQL} AND PermissionSet.IsOwnedByProfile = false"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(body["totalSize"], 1);
+    let rec = &body["records"][0];
+    assert_eq!(rec["AssigneeId"], via_set.id.as_str());
+    assert_eq!(rec["attributes"]["type"], "PermissionSetAssignment");
+
+    // The user with the permission set may use the API although the profile says no.
+    let theirs = token_for(&sb, &c, &via_set.username).await;
+    assert_eq!(
+        soql(&sb, &c, &theirs, "query", "SELECT COUNT() FROM OauthToken")
+            .await
+            .status(),
+        200
+    );
+    // Without View Setup and Configuration the object is hidden.
+    let resp = soql(&sb, &c, &theirs, "query", API_SETS_SOQL).await;
+    assert_eq!(resp.status(), 400);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()[0]["errorCode"],
+        "INVALID_TYPE"
+    );
+    sb.shutdown().await;
+}
+
+async fn t_access(sb: &sia_sandbox::RunningSandbox, c: &reqwest::Client) -> String {
+    login(sb, c).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn oauth_tokens_follow_the_documented_shape_and_visibility() {
+    let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let c = client();
+    let admin_user = sb.salesforce().default_user().unwrap().clone();
+    let admin = t_access(&sb, &c).await;
+    let all = sb.salesforce().oauth_tokens();
+    let count: Value = soql(&sb, &c, &admin, "query", "SELECT COUNT() FROM OauthToken")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count["totalSize"], all.len());
+    assert_eq!(count["records"], serde_json::json!([]));
+    let q = format!(
+        "SELECT AppName, UserId, CreatedDate, LastUsedDate, UseCount FROM OauthToken WHERE UserId = '{}'",
+        admin_user.id
+    );
+    let body: Value = soql(&sb, &c, &admin, "query", &q)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let apps: Vec<&str> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["AppName"].as_str().unwrap())
+        .collect();
+    assert!(
+        apps.contains(&sia_sandbox::salesforce::ACTIONS_APP_NAME),
+        "{apps:?}"
+    );
+    assert!(apps.contains(&"Salesforce CLI"));
+
+    // A non-admin sees only their own tokens; the demo can add one at run time.
+    let rep = sb
+        .salesforce()
+        .users()
+        .iter()
+        .find(|u| u.is_active && u.api_enabled && !u.is_admin())
+        .unwrap()
+        .clone();
+    assert!(
+        sb.salesforce()
+            .add_oauth_token(&rep.id, "Sales Insight Actions")
+    );
+    let theirs = token_for(&sb, &c, &rep.username).await;
+    let body: Value = soql(
+        &sb,
+        &c,
+        &theirs,
+        "query",
+        "SELECT AppName, UserId FROM OauthToken",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let rows = body["records"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["UserId"] == rep.id.as_str()));
+    let q = format!(
+        "SELECT UserId FROM OauthToken WHERE UserId IN ('{}', '{}')",
+        rep.id, admin_user.id
+    );
+    let body: Value = soql(&sb, &c, &admin, "query", &q)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        body["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["UserId"] == rep.id.as_str())
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn userinfo_needs_the_openid_scope() {
+    let sb = Sandbox::start(SandboxConfig::for_tests()).await.unwrap();
+    let c = client();
+    let (verifier, code) = authorize(&sb, &c, &[("scope", "api refresh_token")]).await;
+    let t: Value = exchange(&sb, &c, &code, &verifier, CALLBACK)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resp = c
+        .get(format!("{}/services/oauth2/userinfo", sb.salesforce_url()))
+        .bearer_auth(t["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(
+        resp.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("insufficient_scope")
+    );
+    let (verifier, code) = authorize(&sb, &c, &[("scope", "api id openid refresh_token")]).await;
+    let t: Value = exchange(&sb, &c, &code, &verifier, CALLBACK)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resp = c
+        .get(format!("{}/services/oauth2/userinfo", sb.salesforce_url()))
+        .bearer_auth(t["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_older_msi_package_can_be_seeded() {
+    let mut cfg = SandboxConfig::for_tests();
+    cfg.salesforce.package_version = Some(PackageVersion {
+        major: 1,
+        minor: 229,
+        patch: 0,
+    });
+    let sb = Sandbox::start(cfg).await.unwrap();
+    let c = client();
+    let admin = t_access(&sb, &c).await;
+    let body: Value = soql(
+        &sb,
+        &c,
+        &admin,
+        "tooling/query",
+        "SELECT SubscriberPackage.NamespacePrefix, SubscriberPackageVersion.MinorVersion FROM InstalledSubscriberPackage WHERE SubscriberPackage.NamespacePrefix = 'mkto_si'",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        body["records"][0]["SubscriberPackageVersion"]["MinorVersion"],
+        229
     );
     sb.shutdown().await;
 }

@@ -121,9 +121,11 @@ impl Default for SalesforceConfig {
             page_size: 2000,
             user_count: 300,
             seed: 0x5EED_5A1E,
+            // The minimum the vendor requires for the "Marketo App Access" permission-set model
+            // (1.8000); tests seed an older one to see the upgrade advice.
             package_version: Some(PackageVersion {
                 major: 1,
-                minor: 229,
+                minor: 8000,
                 patch: 0,
             }),
             remote_sites: vec![

@@ -12,7 +12,7 @@ pub use config::{
     DEMO_CALLBACK_PORTS, MSI_REMOTE_SITES, OrgType, PackageVersion, RemoteSite, SalesforceConfig,
 };
 pub use rest::LATEST_VERSION;
-pub use seed::SeedUser;
+pub use seed::{ACTIONS_APP_NAME, SeedOauthToken, SeedUser};
 pub use state::SalesforceControl;
 
 use crate::clock::Clock;

@@ -532,10 +532,39 @@ fn bad_token() -> Response {
     (StatusCode::FORBIDDEN, "Bad_OAuth_Token").into_response()
 }
 
+/// RFC 6750 §3.1: "insufficient_scope: The request requires higher privileges than provided by
+/// the access token. The resource server SHOULD respond with the HTTP 403 (Forbidden) status
+/// code", naming the error in `WWW-Authenticate`. OpenID Connect Core §5.3.3 makes the UserInfo
+/// endpoint answer its errors this way.
+fn insufficient_scope() -> Response {
+    let mut r = (
+        StatusCode::FORBIDDEN,
+        Json(json!({
+            "error": "insufficient_scope",
+            "error_description": "the access token was not issued with the openid scope",
+        })),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static(
+            "Bearer error=\"insufficient_scope\", error_description=\"openid scope required\", scope=\"openid\"",
+        ),
+    );
+    r
+}
+
+/// The OpenID Connect UserInfo endpoint. Strict like a standards-conformant provider: OIDC Core
+/// §5.3 "The Access Token obtained from an OpenID Connect Authentication Request MUST be sent as a
+/// Bearer Token", and §3.1.2.1 "OpenID Connect requests MUST contain the openid scope value", so a
+/// token granted without `openid` is refused with `insufficient_scope`.
 pub(crate) async fn userinfo(State(s): S, headers: HeaderMap) -> Response {
-    let Some((u, _)) = bearer(&headers).and_then(|t| s.session(t)) else {
+    let Some((u, scope)) = bearer(&headers).and_then(|t| s.session(t)) else {
         return bad_token();
     };
+    if !scope.split(' ').any(|x| x == "openid") {
+        return insufficient_scope();
+    }
     Json(json!({
         "sub": s.identity_url(&u.id),
         "user_id": u.id,

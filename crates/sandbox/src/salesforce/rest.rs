@@ -1,9 +1,11 @@
 //! REST and Tooling query endpoints of the Salesforce stand-in, with paging via `nextRecordsUrl`.
-//! Objects: User and Organization (data API); InstalledSubscriberPackage and RemoteProxy (Tooling).
+//! Objects: User, Organization, PermissionSetAssignment and OauthToken (data API);
+//! InstalledSubscriberPackage and RemoteProxy (Tooling).
 // Handlers bail out early with a finished Response; boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
 use super::oauth::bearer;
+use super::seed::SeedUser;
 use super::soql::{self, Schema};
 use super::state::{Cursor, Shared};
 use crate::ids::{random_alnum, sf_id};
@@ -60,22 +62,23 @@ fn valid_version(v: &str) -> bool {
         .is_ok_and(|n| (OLDEST_MAJOR..=latest).contains(&n))
 }
 
-/// Checks version and session; `Err` is the response to send.
-fn guard(s: &Shared, version: &str, headers: &HeaderMap) -> Result<(), Response> {
+/// Checks version and session; `Ok` is the signed-in user, `Err` the response to send.
+fn guard(s: &Shared, version: &str, headers: &HeaderMap) -> Result<SeedUser, Response> {
     if !valid_version(version) {
         return Err(not_found());
     }
     let Some((user, _)) = bearer(headers).and_then(|t| s.session(t)) else {
         return Err(invalid_session());
     };
-    if !user.api_enabled {
+    // API Enabled from the profile or from a permission set.
+    if !user.has_api_access() {
         return Err(sf_error(
             StatusCode::FORBIDDEN,
             "API_CURRENTLY_DISABLED",
             "API is disabled for this User",
         ));
     }
-    Ok(())
+    Ok(user)
 }
 
 pub(crate) async fn versions(State(s): S) -> Response {
@@ -109,6 +112,59 @@ const USER: Schema = Schema {
         "Profile.PermissionsApiEnabled",
     ],
     relationships: &[("Profile", "Profile")],
+};
+
+/// `PermissionSetAssignment` (API 22.0+), per the Object Reference: "Represents a user's
+/// assignment to a permission set or permission set group", fields `AssigneeId` ("The ID of the
+/// user that is assigned the permission set"), `PermissionSetId`, `PermissionSetGroupId`,
+/// `IsActive`, `ExpirationDate`; parent `PermissionSet` with `IsOwnedByProfile` and the
+/// `Permissions*` booleans such as `PermissionsApiEnabled`. "Special Access Rules: As of Summer '20
+/// and later, only users who have one of these permissions can access this object: View Setup and
+/// Configuration, Assign Permission Sets, Manage User."
+const PERMISSION_SET_ASSIGNMENT: Schema = Schema {
+    object: "PermissionSetAssignment",
+    fields: &[
+        "Id",
+        "AssigneeId",
+        "PermissionSetId",
+        "PermissionSetGroupId",
+        "IsActive",
+        "ExpirationDate",
+        "SystemModstamp",
+        "PermissionSet.Id",
+        "PermissionSet.Name",
+        "PermissionSet.Label",
+        "PermissionSet.IsOwnedByProfile",
+        "PermissionSet.PermissionsApiEnabled",
+        "Assignee.Id",
+        "Assignee.Username",
+        "Assignee.IsActive",
+    ],
+    relationships: &[("PermissionSet", "PermissionSet"), ("Assignee", "User")],
+};
+
+/// `OauthToken` (API 32.0+), per the Object Reference: "Represents an OAuth access token for
+/// connected app authentication", fields `AppName` ("The label for the connected app that's
+/// associated with this OAuth token"), `UserId`, `CreatedDate`, `LastUsedDate`, `UseCount`,
+/// `AppMenuItemId`, `AccessToken`, `DeleteToken`, `RequestToken`, and `Id` ("Reserved for future
+/// use. Currently, the value is always null"). Supported calls: `describeSObjects()`, `query()`.
+/// "Special Access Rules: Users with the Customize Application permission see all tokens for all
+/// users in the org. Otherwise, you see only your own tokens."
+const OAUTH_TOKEN: Schema = Schema {
+    object: "OauthToken",
+    fields: &[
+        "Id",
+        "AppName",
+        "AppMenuItemId",
+        "UserId",
+        "CreatedDate",
+        "LastUsedDate",
+        "UseCount",
+        "AccessToken",
+        "DeleteToken",
+        "RequestToken",
+    ],
+    relationships: &[],
 };
 
 const ORGANIZATION: Schema = Schema {
@@ -242,8 +298,29 @@ fn remote_proxy_records(s: &Shared) -> Vec<Value> {
         .collect()
 }
 
+/// The tokens `user` may see: everyone's with Customize Application (the admin profile here),
+/// else only their own.
+fn oauth_token_records(s: &Shared, user: &SeedUser) -> Vec<Value> {
+    s.oauth_tokens()
+        .iter()
+        .filter(|t| user.is_admin() || t.user_id == user.id)
+        .map(|t| t.record())
+        .collect()
+}
+
+fn unsupported_type(object: &str) -> Response {
+    sf_error(
+        StatusCode::BAD_REQUEST,
+        "INVALID_TYPE",
+        &format!(
+            "sObject type '{object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."
+        ),
+    )
+}
+
 fn run(
     s: &Shared,
+    user: &SeedUser,
     version: &str,
     tooling: bool,
     q: Option<String>,
@@ -269,18 +346,16 @@ fn run(
     {
         ("user", _) => (&USER, std::borrow::Cow::Borrowed(&s.user_records[..])),
         ("organization", _) => (&ORGANIZATION, org_records(s).into()),
+        // Without View Setup and Configuration the object is hidden, as objects a user cannot
+        // access are: the query names an unsupported type.
+        ("permissionsetassignment", false) if user.is_admin() => (
+            &PERMISSION_SET_ASSIGNMENT,
+            std::borrow::Cow::Borrowed(&s.permission_set_assignments[..]),
+        ),
+        ("oauthtoken", false) => (&OAUTH_TOKEN, oauth_token_records(s, user).into()),
         ("installedsubscriberpackage", true) => (&PACKAGE, package_records(s).into()),
         ("remoteproxy", true) => (&REMOTE_PROXY, remote_proxy_records(s).into()),
-        _ => {
-            return sf_error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_TYPE",
-                &format!(
-                    "sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
-                    query.object
-                ),
-            );
-        }
+        _ => return unsupported_type(&query.object),
     };
     let url_base = if tooling {
         format!("/services/data/{version}/tooling/sobjects")
@@ -389,10 +464,11 @@ pub(crate) async fn query(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = guard(&s, &version, &headers) {
-        return r;
-    }
-    run(&s, &version, false, q, &headers)
+    let user = match guard(&s, &version, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    run(&s, &user, &version, false, q, &headers)
 }
 
 pub(crate) async fn query_more(
@@ -412,10 +488,11 @@ pub(crate) async fn tooling_query(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = guard(&s, &version, &headers) {
-        return r;
-    }
-    run(&s, &version, true, q, &headers)
+    let user = match guard(&s, &version, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    run(&s, &user, &version, true, q, &headers)
 }
 
 pub(crate) async fn tooling_query_more(

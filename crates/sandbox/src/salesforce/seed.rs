@@ -25,7 +25,10 @@ pub struct SeedUser {
     pub first_name: String,
     pub last_name: String,
     pub is_active: bool,
+    /// API Enabled on the user's profile.
     pub api_enabled: bool,
+    /// API Enabled from a permission set assigned on top of a profile that lacks it.
+    pub api_enabled_by_permission_set: bool,
     pub profile_name: String,
     pub profile_id: String,
     pub title: String,
@@ -40,6 +43,16 @@ impl SeedUser {
         } else {
             format!("{} {}", self.first_name, self.last_name)
         }
+    }
+
+    /// API Enabled from the profile or from a permission set: what Salesforce enforces.
+    pub fn has_api_access(&self) -> bool {
+        self.api_enabled || self.api_enabled_by_permission_set
+    }
+
+    /// Customize Application and View Setup and Configuration: only the admin profile has them.
+    pub fn is_admin(&self) -> bool {
+        self.profile_name == "System Administrator"
     }
 
     /// True when Salesforce holds the email with different capitals than the invite file.
@@ -118,11 +131,22 @@ pub fn users(seed: u64, count: usize, org_type: OrgType) -> Vec<SeedUser> {
             last_name: last.to_string(),
             is_active,
             api_enabled: api,
+            api_enabled_by_permission_set: false,
             profile_name: profile.to_string(),
             profile_id: profile_id(profile),
             title: rng.pick(TITLES).to_string(),
             department: rng.pick(DEPARTMENTS).to_string(),
         });
+    }
+    // One active user whose profile lacks API Enabled gets it from the "API Access" permission
+    // set instead. The last such user, so the first one still stands for "no API access".
+    if let Some(u) = out
+        .iter_mut()
+        .skip(1)
+        .rev()
+        .find(|u| u.is_active && !u.api_enabled)
+    {
+        u.api_enabled_by_permission_set = true;
     }
     out
 }
@@ -172,6 +196,185 @@ pub fn user_records(users: &[SeedUser]) -> Vec<Value> {
         .collect()
 }
 
+/// The permission set that grants API Enabled on top of a profile.
+pub const API_PERMISSION_SET: &str = "API_Access";
+
+/// Permission sets, in the shape of the `PermissionSet` object. Every profile owns one
+/// (`IsOwnedByProfile = true`) that carries the profile's permissions; two more are ordinary sets.
+pub fn permission_sets() -> Vec<Value> {
+    let mut out: Vec<Value> = PROFILES
+        .iter()
+        .enumerate()
+        .map(|(n, (name, api, _))| {
+            let pid = profile_id(name);
+            json!({
+                "Id": sf_id("0PS", 100 + n as u64),
+                // Profile-owned sets carry a generated name and the profile's label.
+                "Name": format!("X{}", &pid[..15]),
+                "Label": name,
+                "IsOwnedByProfile": true,
+                "ProfileId": pid,
+                "PermissionsApiEnabled": api,
+            })
+        })
+        .collect();
+    out.push(json!({
+        "Id": sf_id("0PS", 900),
+        "Name": API_PERMISSION_SET,
+        "Label": "API Access",
+        "IsOwnedByProfile": false,
+        "ProfileId": null,
+        "PermissionsApiEnabled": true,
+    }));
+    out.push(json!({
+        "Id": sf_id("0PS", 901),
+        "Name": "Report_Builder",
+        "Label": "Report Builder",
+        "IsOwnedByProfile": false,
+        "ProfileId": null,
+        "PermissionsApiEnabled": false,
+    }));
+    out
+}
+
+/// `PermissionSetAssignment` records with their `PermissionSet` and `Assignee` parents: every user
+/// holds the set their profile owns; one holds "API Access"; every seventh "Report Builder".
+pub fn permission_set_assignments(users: &[SeedUser]) -> Vec<Value> {
+    let sets = permission_sets();
+    let by_profile = |pid: &str| sets.iter().find(|s| s["ProfileId"] == pid).cloned();
+    let by_name = |name: &str| sets.iter().find(|s| s["Name"] == name).cloned();
+    let mut out = Vec::new();
+    let mut n = 0u64;
+    let mut push = |u: &SeedUser, set: Option<Value>| {
+        let Some(mut set) = set else { return };
+        if let Value::Object(m) = &mut set {
+            m.remove("ProfileId");
+        }
+        n += 1;
+        out.push(json!({
+            "Id": sf_id("0Pa", n),
+            "AssigneeId": u.id,
+            "PermissionSetId": set["Id"],
+            "PermissionSetGroupId": null,
+            "IsActive": true,
+            "ExpirationDate": null,
+            "SystemModstamp": "2024-03-01T08:00:00.000+0000",
+            "PermissionSet": set,
+            "Assignee": {"Id": u.id, "Username": u.username, "IsActive": u.is_active},
+        }));
+    };
+    for (i, u) in users.iter().enumerate() {
+        push(u, by_profile(&u.profile_id));
+        if u.api_enabled_by_permission_set {
+            push(u, by_name(API_PERMISSION_SET));
+        }
+        if i % 7 == 3 {
+            push(u, by_name("Report_Builder"));
+        }
+    }
+    out
+}
+
+/// The connected app name Sales Insight Actions shows under Connected Apps OAuth Usage.
+pub const ACTIONS_APP_NAME: &str = "Sales Insight Actions";
+
+/// One row of the `OauthToken` object: a user's grant to a connected app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedOauthToken {
+    pub user_id: String,
+    pub app_name: String,
+    /// Salesforce datetimes, `2025-01-02T03:04:05.000+0000`.
+    pub created_date: String,
+    pub last_used_date: Option<String>,
+    pub use_count: u32,
+}
+
+impl SeedOauthToken {
+    /// The token as an `OauthToken` record. Salesforce documents `Id` as reserved ("currently,
+    /// the value is always null"), and the token strings are never served by the stand-in.
+    pub fn record(&self) -> Value {
+        json!({
+            "Id": null,
+            "AppName": self.app_name,
+            "AppMenuItemId": null,
+            "UserId": self.user_id,
+            "CreatedDate": self.created_date,
+            "LastUsedDate": self.last_used_date,
+            "UseCount": self.use_count,
+            "AccessToken": null,
+            "DeleteToken": null,
+            "RequestToken": null,
+        })
+    }
+}
+
+/// Seeded grants: the org's first admin has authorised Sales Insight Actions and the Salesforce
+/// CLI; a few active users have authorised Actions (invitees who activated) or other apps.
+pub fn oauth_tokens(users: &[SeedUser]) -> Vec<SeedOauthToken> {
+    let mut out = Vec::new();
+    let mut add = |u: &SeedUser, app: &str, day: usize, uses: u32| {
+        out.push(SeedOauthToken {
+            user_id: u.id.clone(),
+            app_name: app.to_string(),
+            created_date: format!(
+                "2025-{:02}-{:02}T09:30:00.000+0000",
+                1 + day % 12,
+                1 + day % 28
+            ),
+            last_used_date: (uses > 0).then(|| {
+                format!(
+                    "2025-{:02}-{:02}T17:45:00.000+0000",
+                    1 + (day + 1) % 12,
+                    1 + (day + 3) % 28
+                )
+            }),
+            use_count: uses,
+        });
+    };
+    if let Some(admin) = users.first() {
+        add(admin, ACTIONS_APP_NAME, 2, 148);
+        add(admin, "Salesforce CLI", 5, 37);
+    }
+    let ready: Vec<&SeedUser> = users
+        .iter()
+        .skip(1)
+        .filter(|u| u.is_active && u.has_api_access())
+        .collect();
+    for (k, u) in ready.iter().enumerate().take(12) {
+        match k % 4 {
+            0 => add(u, ACTIONS_APP_NAME, 10 + k, 20 + k as u32),
+            1 => add(u, "Salesforce CLI", 10 + k, 3),
+            2 => add(u, "Salesforce for Outlook", 10 + k, 0),
+            _ => add(u, "Dataloader Partner", 10 + k, 9),
+        }
+    }
+    out
+}
+
+/// Milliseconds since the epoch as a Salesforce datetime (`2025-01-02T03:04:05.000+0000`, UTC).
+pub fn sf_datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}+0000",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +394,46 @@ mod tests {
         assert!(
             a.iter()
                 .any(|u| u.first_name.chars().any(|c| c > '\u{2E80}'))
+        );
+    }
+
+    #[test]
+    fn one_user_gets_api_enabled_from_a_permission_set_only() {
+        let a = users(1, 300, OrgType::Production);
+        let via_set: Vec<_> = a
+            .iter()
+            .filter(|u| u.api_enabled_by_permission_set)
+            .collect();
+        assert_eq!(via_set.len(), 1);
+        assert!(via_set[0].is_active && !via_set[0].api_enabled && via_set[0].has_api_access());
+        assert!(a.iter().any(|u| u.is_active && !u.has_api_access()));
+        let rows = permission_set_assignments(&a);
+        let granted: Vec<_> = rows
+            .iter()
+            .filter(|r| r["PermissionSet"]["PermissionsApiEnabled"] == true)
+            .filter(|r| r["PermissionSet"]["IsOwnedByProfile"] == false)
+            .collect();
+        assert_eq!(granted.len(), 1);
+        assert_eq!(granted[0]["AssigneeId"], via_set[0].id.as_str());
+        assert!(
+            rows.len() > a.len(),
+            "every user holds the set their profile owns"
+        );
+    }
+
+    #[test]
+    fn tokens_and_datetimes() {
+        let a = users(1, 50, OrgType::Production);
+        let t = oauth_tokens(&a);
+        assert!(
+            t.iter()
+                .any(|t| t.user_id == a[0].id && t.app_name == ACTIONS_APP_NAME)
+        );
+        assert!(t.iter().any(|t| t.app_name == "Salesforce CLI"));
+        assert_eq!(sf_datetime(0), "1970-01-01T00:00:00.000+0000");
+        assert_eq!(
+            sf_datetime(1_709_294_645_123),
+            "2024-03-01T12:04:05.123+0000"
         );
     }
 

@@ -2,7 +2,7 @@
 //! Tokens are keyed by their SHA-256 digest; grants are written through to SQLite when persistent.
 
 use super::config::{OrgType, PackageVersion, RemoteSite, SalesforceConfig};
-use super::seed::{self, SeedUser};
+use super::seed::{self, SeedOauthToken, SeedUser};
 use crate::clock::Clock;
 use crate::ids::{random_alnum, sf_id};
 use crate::store::{SfTokenRow, Store, digest};
@@ -82,6 +82,10 @@ pub(crate) struct Shared {
     pub org: Org,
     pub users: Vec<SeedUser>,
     pub user_records: Vec<Value>,
+    /// `PermissionSetAssignment` records (fixed by the seed).
+    pub permission_set_assignments: Vec<Value>,
+    /// `OauthToken` rows: seeded, plus those the demo adds while it runs.
+    pub oauth_tokens: Mutex<Vec<SeedOauthToken>>,
     pub clock: Clock,
     pub settings: Mutex<Settings>,
     pub grants: Mutex<Grants>,
@@ -104,6 +108,8 @@ impl Shared {
     ) -> Shared {
         let users = seed::users(config.seed, config.user_count.max(1), config.org_type);
         let user_records = seed::user_records(&users);
+        let permission_set_assignments = seed::permission_set_assignments(&users);
+        let oauth_tokens = Mutex::new(seed::oauth_tokens(&users));
         let org = Org {
             id: sf_id("00D", 4242 + config.seed % 1000),
             name: match config.org_type {
@@ -141,6 +147,8 @@ impl Shared {
             org,
             users,
             user_records,
+            permission_set_assignments,
+            oauth_tokens,
             clock,
             settings: Mutex::new(settings),
             grants: Mutex::new(grants),
@@ -154,6 +162,10 @@ impl Shared {
 
     pub fn grants(&self) -> MutexGuard<'_, Grants> {
         self.grants.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn oauth_tokens(&self) -> MutexGuard<'_, Vec<SeedOauthToken>> {
+        self.oauth_tokens.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn user(&self, id: &str) -> Option<&SeedUser> {
@@ -389,6 +401,29 @@ impl SalesforceControl {
 
     pub fn set_page_size(&self, size: usize) {
         self.shared.settings().page_size = size.clamp(1, 2000);
+    }
+
+    /// Records that `user_id` authorised the connected app `app_name` now (a new `OauthToken`
+    /// row), as Salesforce does on every grant: for the demo's "connect Salesforce" in Actions.
+    /// `false` when the org has no such user.
+    pub fn add_oauth_token(&self, user_id: &str, app_name: &str) -> bool {
+        if self.shared.user(user_id).is_none() {
+            return false;
+        }
+        let now = seed::sf_datetime(self.shared.clock.now_ms());
+        self.shared.oauth_tokens().push(SeedOauthToken {
+            user_id: user_id.to_string(),
+            app_name: app_name.to_string(),
+            created_date: now.clone(),
+            last_used_date: Some(now),
+            use_count: 1,
+        });
+        true
+    }
+
+    /// The `OauthToken` rows as the org holds them now.
+    pub fn oauth_tokens(&self) -> Vec<SeedOauthToken> {
+        self.shared.oauth_tokens().clone()
     }
 
     /// Ends every live session now, as an admin's "revoke all" would.
