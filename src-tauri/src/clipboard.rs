@@ -11,7 +11,10 @@ struct SystemClipboard<R: Runtime>(AppHandle<R>);
 
 impl<R: Runtime> Clipboard for SystemClipboard<R> {
     fn write_text(&self, text: &str) -> Result<(), String> {
-        self.0.clipboard().write_text(text).map_err(|e| e.to_string())
+        self.0
+            .clipboard()
+            .write_text(text)
+            .map_err(|e| e.to_string())
     }
 
     fn read_text(&self) -> Result<String, String> {

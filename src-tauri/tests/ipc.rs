@@ -140,12 +140,15 @@ fn the_ui_calls_only_declared_commands() {
                 if name != "bindings" {
                     stack.push(path);
                 }
-            } else if (name.ends_with(".ts") || name.ends_with(".svelte")) && !name.contains(".test.")
+            } else if (name.ends_with(".ts") || name.ends_with(".svelte"))
+                && !name.contains(".test.")
             {
                 let text = std::fs::read_to_string(&path).unwrap();
                 for (i, _) in text.match_indices("call<") {
                     let rest = &text[i..];
-                    let Some(open) = rest.find("(\"") else { continue };
+                    let Some(open) = rest.find("(\"") else {
+                        continue;
+                    };
                     let name_start = &rest[open + 2..];
                     if let Some(end) = name_start.find('"') {
                         called.insert(name_start[..end].to_string());
@@ -154,13 +157,19 @@ fn the_ui_calls_only_declared_commands() {
             }
         }
     }
-    assert!(called.len() > 40, "the scan found the UI's calls: {called:?}");
+    assert!(
+        called.len() > 40,
+        "the scan found the UI's calls: {called:?}"
+    );
     let declared: std::collections::BTreeSet<String> = sia_setup_lib::command_names::COMMANDS
         .iter()
         .map(|c| c.to_string())
         .collect();
     let unknown: Vec<_> = called.difference(&declared).collect();
-    assert!(unknown.is_empty(), "the UI calls undeclared commands: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "the UI calls undeclared commands: {unknown:?}"
+    );
 }
 
 #[test]

@@ -26,7 +26,11 @@ pub async fn refresh_all(state: &AppState) -> AppResult<Dashboard> {
     let mode = state.mode();
     if mode.is_guided() {
         tokio::join!(
-            guarded(state, &[StepId::ActivateAccount], check_marketo_token(state)),
+            guarded(
+                state,
+                &[StepId::ActivateAccount],
+                check_marketo_token(state)
+            ),
             guarded(state, &[StepId::ConnectSalesforce], async {
                 actions_app(state).await.map(drop)
             }),
@@ -36,7 +40,11 @@ pub async fn refresh_all(state: &AppState) -> AppResult<Dashboard> {
             guarded(
                 state,
                 &[StepId::InstallPackage, StepId::ConfigureSalesforce],
-                async { crate::api::salesforce::salesforce_check(state).await.map(drop) },
+                async {
+                    crate::api::salesforce::salesforce_check(state)
+                        .await
+                        .map(drop)
+                },
             ),
         );
     } else {
@@ -52,7 +60,11 @@ pub async fn refresh_all(state: &AppState) -> AppResult<Dashboard> {
             guarded(
                 state,
                 &[StepId::InstallPackage, StepId::ConfigureSalesforce],
-                async { crate::api::salesforce::salesforce_check(state).await.map(drop) },
+                async {
+                    crate::api::salesforce::salesforce_check(state)
+                        .await
+                        .map(drop)
+                },
             ),
         );
     }
@@ -70,7 +82,10 @@ pub async fn check_step(state: &AppState, step: StepId) -> AppResult<Dashboard> 
             guarded(state, &[step], async { actions_app(state).await.map(drop) }).await
         }
         StepId::ConnectMarketo | StepId::StartSync if guided => {
-            guarded(state, &[step], async { marketo_usage(state).await.map(drop) }).await
+            guarded(state, &[step], async {
+                marketo_usage(state).await.map(drop)
+            })
+            .await
         }
         StepId::ActivateAccount | StepId::ConnectMarketo => {
             guarded(state, &[step], async {
@@ -86,7 +101,9 @@ pub async fn check_step(state: &AppState, step: StepId) -> AppResult<Dashboard> 
         }
         StepId::InstallPackage | StepId::ConfigureSalesforce => {
             guarded(state, &[step], async {
-                crate::api::salesforce::salesforce_check(state).await.map(drop)
+                crate::api::salesforce::salesforce_check(state)
+                    .await
+                    .map(drop)
             })
             .await
         }
@@ -97,11 +114,7 @@ pub async fn check_step(state: &AppState, step: StepId) -> AppResult<Dashboard> 
 
 /// Runs one check with a timeout. A service that is not connected yet is not a problem (there is
 /// nothing to check); any other failure is recorded beside the last result of `steps`.
-async fn guarded(
-    state: &AppState,
-    steps: &[StepId],
-    check: impl Future<Output = AppResult<()>>,
-) {
+async fn guarded(state: &AppState, steps: &[StepId], check: impl Future<Output = AppResult<()>>) {
     let outcome = match tokio::time::timeout(CHECK_TIMEOUT, check).await {
         Ok(outcome) => outcome,
         Err(_) => Err(AppError::new(
@@ -155,7 +168,9 @@ pub fn record_marketo_token(
         munchkin_id,
         api_user: (!test.api_user.is_empty()).then(|| test.api_user.clone()),
     };
-    state.with_store(|s| s.record_evidence(StepId::ActivateAccount, &CheckResult::Done, &evidence))?;
+    state.with_store(|s| {
+        s.record_evidence(StepId::ActivateAccount, &CheckResult::Done, &evidence)
+    })?;
     Ok(())
 }
 
@@ -170,7 +185,7 @@ pub async fn actions_app(state: &AppState) -> AppResult<ActionsAppCheck> {
     app_names.sort();
     app_names.dedup();
     let suggested = match sia_salesforce::match_actions_apps(&app_names) {
-        sia_salesforce::ActionsAppMatch::One(name) => Some(name),
+        sia_salesforce::ActionsAppMatch::One { name } => Some(name),
         _ => None,
     };
     let chosen = chosen_app(state, &session.org_id)?.or_else(|| suggested.clone());
@@ -183,7 +198,7 @@ pub async fn actions_app(state: &AppState) -> AppResult<ActionsAppCheck> {
                 app_name: t.app_name.clone(),
                 created: t.created_date.clone(),
                 last_used: t.last_used_date.clone(),
-                use_count: t.use_count,
+                use_count: t.use_count.map(u64::from),
             })
     });
     state.with_store(|s| match &admin_token {
@@ -254,7 +269,9 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
         .iter()
         .map(|u| MarketoApiUser {
             user_id: u.userid.clone(),
-            name: format!("{} {}", u.first_name, u.last_name).trim().to_owned(),
+            name: format!("{} {}", u.first_name, u.last_name)
+                .trim()
+                .to_owned(),
         })
         .collect();
     let mut check = MarketoUsageCheck {
@@ -288,16 +305,22 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
         };
         all.saturating_sub(mine)
     };
-    check.days = week
+    // Whether `last7days` includes today is not documented: today's own answer wins for today.
+    let mut by_day: BTreeMap<String, u64> = week
         .days
         .iter()
-        .map(|d| DailyCalls {
-            date: d.date.clone(),
-            calls: calls_on(d),
-        })
+        .map(|d| (d.date.clone(), calls_on(d)))
+        .collect();
+    for day in &today.days {
+        by_day.insert(day.date.clone(), calls_on(day));
+    }
+    check.calls_today = today.days.iter().map(calls_on).sum();
+    check.days = by_day
+        .into_iter()
+        .rev()
+        .map(|(date, calls)| DailyCalls { date, calls })
         .collect();
     check.calls_last_7_days = check.days.iter().map(|d| d.calls).sum();
-    check.calls_today = today.days.iter().map(calls_on).sum();
     let step3 = if check.calls_last_7_days > 0 || check.calls_today > 0 {
         CheckResult::Done
     } else {
@@ -305,7 +328,7 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
     };
     let calls = Evidence::MarketoApiCalls {
         api_user: user.clone(),
-        last_7_days: check.calls_last_7_days.max(check.calls_today),
+        last_7_days: check.calls_last_7_days,
         today: check.calls_today,
     };
     state.with_store(|s| s.record_evidence(StepId::ConnectMarketo, &step3, &calls))?;

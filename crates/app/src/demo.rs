@@ -78,6 +78,18 @@ impl DemoServices {
         }
     }
 
+    /// Plays "connect Actions to Salesforce" in the demo org: `user_id` authorises the Actions app.
+    pub fn authorize_actions_app(&self, user_id: &str) -> Result<(), AppError> {
+        match self {
+            DemoServices::Running(running) if running.authorize_actions_app(user_id) => Ok(()),
+            DemoServices::Running(_) => Err(AppError::new(
+                "demo_no_such_user",
+                "The demo org has no such Salesforce user.",
+            )),
+            DemoServices::Failed(error) => Err(error.clone()),
+        }
+    }
+
     pub fn problem(&self) -> Option<AppError> {
         match self {
             DemoServices::Running(_) => None,

@@ -79,7 +79,11 @@ async fn salesforce_users(state: &AppState) -> Result<Vec<SalesforceUser>, AppEr
             "Salesforce is not connected yet. Connect it in step 2.",
         ));
     }
-    let users = crate::salesforce::active_users(state).await?;
+    // Every user, inactive ones too: an invitee whose user is deactivated is told so.
+    let users = crate::salesforce::connected_client(state)
+        .await?
+        .users()
+        .await?;
     Ok(users
         .all()
         .iter()

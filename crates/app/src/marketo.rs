@@ -7,10 +7,10 @@ use std::sync::Mutex;
 use serde::Deserialize;
 use ts_rs::TS;
 
+use sia_core::Preference;
 use sia_marketo::{
     CleanedCredentials, ClientConfig, ClientSecret, Credentials, Endpoint, MarketoClient,
 };
-use sia_core::Preference;
 use sia_vault::{ConnectionInfo, MarketoCredentials, Secret, Service};
 
 use crate::error::{AppError, AppResult};
@@ -182,11 +182,7 @@ fn build_client(state: &AppState) -> AppResult<MarketoClient> {
         client_id: saved.client_id.expose().to_string(),
         client_secret: ClientSecret::new(saved.client_secret.expose().to_string()),
     };
-    Ok(MarketoClient::new(
-        endpoint,
-        credentials,
-        ClientConfig::default(),
-    )?)
+    Ok(MarketoClient::new(endpoint, credentials, ClientConfig::default())?.with_own_call_ledger())
 }
 
 /// The Marketo API user SIA Setup's saved credentials sign in as (Marketo's token `scope`).

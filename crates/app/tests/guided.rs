@@ -67,7 +67,10 @@ async fn step_1_is_checked_by_a_marketo_token_for_the_integration_information() 
     let status = step(&g.state, StepId::ActivateAccount);
     assert_eq!(status.state, StepState::Done);
     assert_eq!(status.source, StatusSource::Checked);
-    assert!(matches!(status.evidence, Some(Evidence::MarketoToken { .. })));
+    assert!(matches!(
+        status.evidence,
+        Some(Evidence::MarketoToken { .. })
+    ));
     assert!(status.checked_at.is_some());
 }
 
@@ -86,18 +89,43 @@ async fn steps_3_and_4_are_checked_by_the_chosen_api_users_calls() {
     let user = usage
         .chosen
         .clone()
-        .unwrap_or_else(|| usage.api_users[0].user_id.clone());
+        .expect("the Integration user is preselected");
     let usage = api::marketo::marketo_choose_actions_user(&g.state, user.clone())
         .await
         .unwrap();
     assert_eq!(usage.chosen.as_deref(), Some(user.as_str()));
-    assert!(usage.calls_today > 0, "calls by {user} are counted");
+    // SIA Setup signs in as the same API user: its own calls are not Actions' calls.
+    assert_eq!(usage.calls_today, 0, "the app's own calls are not evidence");
     let status = step(&g.state, StepId::ConnectMarketo);
+    assert_ne!(status.state, StepState::Done);
+
+    // The admin connects Marketo in Actions and starts the sync (the demo plays those clicks):
+    // now Actions' own calls show in Marketo's usage statistics.
+    api::actions::demo_play(&g.state, StepId::StartSync)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let usage = loop {
+        let usage = api::marketo::marketo_usage(&g.state).await.unwrap();
+        if usage.calls_today > 0 {
+            break usage;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Actions' calls never showed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(usage.calls_last_7_days >= usage.calls_today);
+    let status = step(&g.state, StepId::ConnectMarketo);
+    assert_eq!(status.state, StepState::Done);
     assert_eq!(status.source, StatusSource::Checked);
     match status.evidence {
-        Some(Evidence::MarketoApiCalls { api_user, today, .. }) => {
+        Some(Evidence::MarketoApiCalls {
+            api_user, today, ..
+        }) => {
             assert_eq!(api_user, user);
-            assert!(today > 0);
+            assert_eq!(today, usage.calls_today);
         }
         other => panic!("step 3's evidence: {other:?}"),
     }
@@ -117,4 +145,91 @@ async fn steps_3_and_4_are_checked_by_the_chosen_api_users_calls() {
         .await
         .unwrap_err();
     assert_eq!(error.code, "marketo_no_api_user_chosen");
+}
+
+/// Signs SIA Setup in to the Salesforce stand-in as the admin would: the app listens on loopback,
+/// and a client playing the browser follows the authorize URL back to it.
+async fn sign_in(state: &Arc<AppState>) {
+    let settings = api::salesforce::salesforce_overview(state)
+        .await
+        .unwrap()
+        .settings;
+    let started = api::salesforce::salesforce_connect(
+        state,
+        Arc::new(sia_app::events::NoEvents),
+        settings,
+        |_| false,
+    )
+    .await
+    .unwrap();
+    let answer = reqwest::get(&started.authorize_url).await.unwrap();
+    assert!(answer.status().is_success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while api::salesforce::salesforce_overview(state)
+        .await
+        .unwrap()
+        .connection
+        .is_none()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sign-in did not finish"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn step_2_is_checked_by_the_admins_oauth_token_for_actions_never_by_the_apps_sign_in() {
+    let g = guided();
+    sign_in(&g.state).await;
+    let check = api::salesforce::salesforce_actions_app(&g.state)
+        .await
+        .unwrap();
+    assert!(check.app_names.len() > 1, "{:?}", check.app_names);
+    assert_eq!(check.suggested.as_deref(), Some("Sales Insight Actions"));
+
+    // An app only other users authorised: SIA Setup's own sign-in must not make step 2 done.
+    let other = check
+        .app_names
+        .iter()
+        .find(|n| !["Sales Insight Actions", "Salesforce CLI"].contains(&n.as_str()))
+        .unwrap()
+        .clone();
+    let check = api::salesforce::salesforce_choose_actions_app(&g.state, other.clone())
+        .await
+        .unwrap();
+    assert_eq!(check.chosen.as_deref(), Some(other.as_str()));
+    assert!(check.admin_token.is_none());
+    assert_ne!(
+        step(&g.state, StepId::ConnectSalesforce).state,
+        StepState::Done
+    );
+
+    let check =
+        api::salesforce::salesforce_choose_actions_app(&g.state, "Sales Insight Actions".into())
+            .await
+            .unwrap();
+    let token = check.admin_token.expect("the admin authorised Actions");
+    assert!(token.last_used.is_some());
+    let status = step(&g.state, StepId::ConnectSalesforce);
+    assert_eq!(status.state, StepState::Done);
+    assert_eq!(status.source, StatusSource::Checked);
+    assert!(matches!(
+        status.evidence,
+        Some(Evidence::SalesforceAppAuthorized { ref app_name, .. }) if app_name == "Sales Insight Actions"
+    ));
+
+    // Steps 6 and 7 keep their Tooling checks, now with what was found.
+    let dashboard = api::app::check_step(&g.state, StepId::InstallPackage)
+        .await
+        .unwrap();
+    let package = &dashboard.steps[5];
+    assert!(
+        matches!(
+            package.evidence,
+            Some(Evidence::MsiPackage { ref required, .. }) if required == "1.8000.0"
+        ),
+        "{package:?}"
+    );
 }

@@ -101,7 +101,10 @@ fn print_human(mode: Mode, dashboard: &Dashboard) {
             when.map(|w| format!(" ({w})")).unwrap_or_default()
         );
         if let Some(evidence) = &step.evidence {
-            println!("   evidence: {}", serde_json::to_string(evidence).unwrap_or_default());
+            println!(
+                "   evidence: {}",
+                serde_json::to_string(evidence).unwrap_or_default()
+            );
         }
         if let Some(problem) = &step.check_problem {
             println!(

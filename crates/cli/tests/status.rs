@@ -33,7 +33,11 @@ fn sia_status_json_matches_the_windows_dashboard() {
         .env_remove("SIA_DEMO")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(printed["mode"], "real-product");
     assert_eq!(

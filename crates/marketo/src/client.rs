@@ -85,6 +85,8 @@ struct Inner {
     config: ClientConfig,
     http: reqwest::Client,
     pacer: Arc<Pacer>,
+    /// Whether this client's REST calls go in the own-call ledger (`with_own_call_ledger`).
+    ledger: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for MarketoClient {
@@ -199,6 +201,7 @@ impl MarketoClient {
                 credentials,
                 config,
                 http,
+                ledger: Default::default(),
             }),
         })
     }
@@ -385,10 +388,23 @@ impl MarketoClient {
 
     /// One GET under the base URL (`/rest/v1/...` or `/userservice/...`), with the whole policy:
     /// pacing, Bearer token, one renewal on 601/602, backoff on transient answers, stop on 607.
+    /// Counts this client's REST calls in the process's own-call ledger (`own_rest_calls`): for
+    /// the app's own clients, not for other integrations that run in the same process (the
+    /// demo's stand-in Actions service reads Marketo through this crate too).
+    pub fn with_own_call_ledger(self) -> Self {
+        self.inner
+            .ledger
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self
+    }
+
     /// The instance's base URL and the API client, which key this process's own calls
     /// (`own_rest_calls`).
     pub fn ledger_key(&self) -> (&str, &str) {
-        (self.inner.endpoint.base(), &self.inner.credentials.client_id)
+        (
+            self.inner.endpoint.base(),
+            &self.inner.credentials.client_id,
+        )
     }
 
     pub(crate) async fn get(
@@ -411,10 +427,12 @@ impl MarketoClient {
                         MarketoError::Protocol("the client is shutting down".into())
                     })?;
                 // Counted as sent: Marketo may count it even if the answer never arrives.
-                crate::ledger::record(
-                    self.inner.endpoint.base(),
-                    &self.inner.credentials.client_id,
-                );
+                if self.inner.ledger.load(std::sync::atomic::Ordering::Relaxed) {
+                    crate::ledger::record(
+                        self.inner.endpoint.base(),
+                        &self.inner.credentials.client_id,
+                    );
+                }
                 self.attempt(&url, path, query, style, &token.value, attempt)
                     .await
             };

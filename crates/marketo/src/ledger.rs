@@ -70,8 +70,14 @@ mod tests {
         record("https://a.example", "one");
         record("https://a.example", "two");
         let today = marketo_day(OffsetDateTime::now_utc());
-        assert_eq!(own_rest_calls("https://a.example", "one").get(&today), Some(&2));
-        assert_eq!(own_rest_calls("https://a.example", "two").get(&today), Some(&1));
+        assert_eq!(
+            own_rest_calls("https://a.example", "one").get(&today),
+            Some(&2)
+        );
+        assert_eq!(
+            own_rest_calls("https://a.example", "two").get(&today),
+            Some(&1)
+        );
         assert!(own_rest_calls("https://b.example", "one").is_empty());
     }
 }

@@ -307,6 +307,13 @@ impl RunningSandbox {
         self.actions_service.as_ref()
     }
 
+    /// What connecting Actions to Salesforce leaves in the org: `user_id` has authorised the
+    /// Actions connected app (an `OauthToken` row). `false` when the org has no such user.
+    pub fn authorize_actions_app(&self, user_id: &str) -> bool {
+        self.sf_control
+            .add_oauth_token(user_id, crate::salesforce::ACTIONS_APP_NAME)
+    }
+
     /// The demo Marketo API user's Munchkin ID, client id and secret.
     pub fn marketo_credentials(&self) -> MarketoCredentials {
         self.mk_control.credentials().clone()

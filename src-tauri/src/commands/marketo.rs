@@ -2,7 +2,9 @@
 
 use sia_app::api;
 use sia_app::api::marketo::*;
+use sia_app::clipboard::CopyField;
 use sia_app::error::AppResult;
+use sia_app::guided::MarketoUsageCheck;
 use sia_app::marketo::MarketoForm;
 use sia_app::state::AppState;
 use sia_marketo::{
@@ -10,8 +12,6 @@ use sia_marketo::{
 };
 use sia_vault::StorageMode;
 use std::sync::Arc;
-use sia_app::clipboard::CopyField;
-use sia_app::guided::MarketoUsageCheck;
 use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]

@@ -434,8 +434,5 @@ async fn demo_salesforce_user(state: &AppState) -> AppResult<String> {
 }
 
 fn not_demo_services() -> AppError {
-    AppError::new(
-        "demo_not_running",
-        "The demo services are not running.",
-    )
+    AppError::new("demo_not_running", "The demo services are not running.")
 }

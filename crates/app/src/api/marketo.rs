@@ -4,12 +4,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use sia_core::Preference;
 use sia_marketo::{
     ClientConfig, Credentials, DEFAULT_PREVIEW_PAGES, Endpoint, MarketoAdminUser,
     MarketoCleaningReport, MarketoConnectionTest, MarketoCredentialField, MarketoPastedCredentials,
     MarketoSyncPreview,
 };
-use sia_core::Preference;
 use sia_vault::{Service, StorageMode, StoredCredential};
 
 use crate::error::{AppError, AppResult};
@@ -123,7 +123,8 @@ async fn save_tested(
         endpoint.clone(),
         credentials.clone(),
         ClientConfig::default(),
-    )?;
+    )?
+    .with_own_call_ledger();
     let test = client.test_credentials().await?;
     let guided = state.mode().is_guided();
     let munchkin = test.munchkin_id.clone().or_else(|| {
@@ -172,7 +173,11 @@ pub async fn marketo_sync_preview(state: &AppState) -> AppResult<MarketoSyncPrev
         )?;
         s.set_preference(
             Preference::SyncExpectedAtLeast,
-            if preview.people_with_owner.lower_bound { "true" } else { "false" },
+            if preview.people_with_owner.lower_bound {
+                "true"
+            } else {
+                "false"
+            },
         )
     })?;
     Ok(preview)

@@ -17,7 +17,7 @@ use crate::salesforce::{self, SalesforceLoginEvent};
 use crate::state::AppState;
 
 /// The oldest MSI package release the setup supports (AppExchange listing `mkto_si`).
-const REQUIRED_PACKAGE: PackageVersion = sia_salesforce::MINIMUM_MSI_VERSION;
+const REQUIRED_PACKAGE: PackageVersion = sia_salesforce::MSI_MINIMUM_VERSION;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
