@@ -17,6 +17,11 @@ pub struct AppError {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     #[ts(optional, as = "Option<BTreeMap<String, String>>")]
     pub params: BTreeMap<String, String>,
+    /// The keychain refused, and the admin may keep this secret for this session only instead
+    /// (`VaultError::offers_session_only`): the rule travels with the error, not as a UI copy.
+    #[serde(rename = "sessionOnlyOffered", skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional, as = "Option<bool>")]
+    pub session_only_offered: bool,
 }
 
 impl AppError {
@@ -25,6 +30,7 @@ impl AppError {
             code: code.into(),
             message: message.into(),
             params: BTreeMap::new(),
+            session_only_offered: false,
         }
     }
 
@@ -47,7 +53,9 @@ pub type AppResult<T> = Result<T, AppError>;
 impl From<sia_vault::VaultError> for AppError {
     fn from(error: sia_vault::VaultError) -> Self {
         tracing::warn!(code = error.code(), "vault error: {error}");
-        AppError::new(format!("vault_{}", error.code()), error.to_string())
+        let mut app = AppError::new(format!("vault_{}", error.code()), error.to_string());
+        app.session_only_offered = error.offers_session_only();
+        app
     }
 }
 

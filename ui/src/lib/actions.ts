@@ -6,6 +6,7 @@ import type { ActionsOutboxInvitation } from "./bindings/ActionsOutboxInvitation
 import type { ActionsOverview } from "./bindings/ActionsOverview";
 import type { ActionsUser } from "./bindings/ActionsUser";
 import type { MarketoPastedCredentials } from "./bindings/MarketoPastedCredentials";
+import type { StepId } from "./bindings/StepId";
 import type { SyncProgress } from "./bindings/SyncProgress";
 
 export const actionsIpc = {
@@ -19,4 +20,6 @@ export const actionsIpc = {
   disconnectMarketo: () => call<void>("actions_disconnect_marketo"),
   syncProgress: () => call<SyncProgress>("sync_progress"),
   syncStart: (expected: number | null) => call<SyncProgress>("sync_start", { expected }),
+  /** The guided demo only: does in the stand-in Actions what the admin clicks in the vendor's UI. */
+  demoPlay: (step: StepId) => call<void>("demo_play", { step }),
 };

@@ -9,9 +9,10 @@ import type { MarketoSaved } from "./bindings/MarketoSaved";
 import type { MarketoSyncPreview } from "./bindings/MarketoSyncPreview";
 import type { StorageMode } from "./bindings/StorageMode";
 import type { MarketoUsageCheck } from "./bindings/MarketoUsageCheck";
+import type { CopyField } from "./bindings/CopyField";
 
 /** What step 3 (guided) copies from the saved Marketo credentials to the clipboard, in Rust. */
-export type MarketoCopyField = "munchkinId" | "clientId" | "clientSecret";
+export type MarketoCopyField = CopyField;
 
 export const marketoIpc = {
   overview: () => call<MarketoOverview>("marketo_overview"),
@@ -30,10 +31,3 @@ export const marketoIpc = {
   chooseActionsUser: (userId: string) =>
     call<MarketoUsageCheck>("marketo_choose_actions_user", { userId }),
 };
-
-/** Vault errors after which the admin may keep a secret for this session only. */
-export const KEYCHAIN_REFUSALS = [
-  "vault_keychain_unavailable",
-  "vault_keychain_locked",
-  "vault_keychain_denied",
-];

@@ -105,7 +105,11 @@ describe("the Marketo connect form", () => {
         const storage = (args as { storage: string }).storage;
         storages.push(storage);
         if (storage === "keychain")
-          throw { code: "vault_keychain_locked", message: "The keychain is locked." };
+          throw {
+            code: "vault_keychain_locked",
+            message: "The keychain is locked.",
+            sessionOnlyOffered: true,
+          };
         return { ...saved, connection: { ...saved.connection, storedIn: "sessionOnly" } };
       }
       return null;

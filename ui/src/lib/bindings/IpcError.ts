@@ -4,4 +4,9 @@ export type IpcError = { code: string, message: string,
 /**
  * Values the translated text needs (e.g. `resetsAt`, an RFC 3339 time); never a secret.
  */
-params?: { [key in string]: string }, };
+params?: { [key in string]: string }, 
+/**
+ * The keychain refused, and the admin may keep this secret for this session only instead
+ * (`VaultError::offers_session_only`): the rule travels with the error, not as a UI copy.
+ */
+sessionOnlyOffered?: boolean, };
