@@ -72,8 +72,8 @@ describe("the app in a real window", () => {
       await session.waitFor(...headingIs(catalogue.en.dashboard.heading));
       assert.equal(await session.execute(`return document.documentElement.lang`), "en");
       assertSevenSteps(await stepCards(session), "en");
-      const badge = await session.find("[data-testid=demo-badge]");
-      assert.equal(await badge.text(), catalogue.en.app.demoBadge);
+      const badge = await session.find("[data-testid=mode-badge]");
+      assert.equal(await badge.text(), catalogue.en.mode.demo);
       assert.deepEqual(await seriousViolations(session), [], "no serious or critical violations (en)");
       await save(session, "dashboard-en.png");
 

@@ -74,6 +74,11 @@ export type AttemptOptions = {
    * has none, so it never hides the error an intent raised.
    */
   passive?: boolean;
+  /**
+   * A check that runs behind the screen (at start, when a step opens): it never sets `busy`, so
+   * the admin's buttons stay usable while a slow service answers. Implies `passive`.
+   */
+  background?: boolean;
 };
 
 let running = 0;
@@ -84,20 +89,24 @@ let running = 0;
  */
 export async function attempt<T>(
   work: () => Promise<T>,
-  { on = viewKey(app.view), passive = false }: AttemptOptions = {},
+  { on = viewKey(app.view), passive = false, background = false }: AttemptOptions = {},
 ): Promise<T | undefined> {
-  running += 1;
-  app.busy = true;
+  if (!background) {
+    running += 1;
+    app.busy = true;
+  }
   try {
     const result = await work();
-    if (!passive) dismissError(on);
+    if (!passive && !background) dismissError(on);
     return result;
   } catch (error) {
-    if (!passive || !app.errors[on]) raise(error, on);
+    if ((!passive && !background) || !app.errors[on]) raise(error, on);
     return undefined;
   } finally {
-    running -= 1;
-    app.busy = running > 0;
+    if (!background) {
+      running -= 1;
+      app.busy = running > 0;
+    }
   }
 }
 
@@ -131,14 +140,14 @@ export function isGuided(): boolean {
 
 /** Re-checks every step it can (a read: clears no error). */
 export async function refreshChecks(): Promise<void> {
-  const dashboard = await attempt(() => ipc.refreshChecks(), { passive: true, on: "dashboard" });
+  const dashboard = await attempt(() => ipc.refreshChecks(), { background: true, on: "dashboard" });
   if (dashboard) app.dashboard = dashboard;
 }
 
 /** Re-checks `step` as its screen opens (a read: clears no error). */
 export async function checkStep(step: StepId): Promise<void> {
   const dashboard = await attempt(() => ipc.checkStep(step), {
-    passive: true,
+    background: true,
     on: `step:${step}`,
   });
   if (dashboard) app.dashboard = dashboard;

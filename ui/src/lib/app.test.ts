@@ -60,4 +60,15 @@ describe("attempt: an error belongs to the screen that raised it", () => {
     await slow;
     expect(app.busy).toBe(false);
   });
+
+  it("leaves the buttons usable while a background check runs, and keeps the screen's error", async () => {
+    raise(refused);
+    let finish: (value: number) => void = () => {};
+    const pending = attempt(() => new Promise<number>((r) => (finish = r)), { background: true });
+    expect(app.busy).toBe(false);
+    finish(1);
+    expect(await pending).toBe(1);
+    expect(app.busy).toBe(false);
+    expect(errorOn()).toEqual(refused);
+  });
 });
