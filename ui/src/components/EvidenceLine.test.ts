@@ -57,11 +57,11 @@ const kinds: { evidence: Evidence; en: string[]; zh: string[] }[] = [
   {
     evidence: { kind: "marketoApiCalls", apiUser: "actions@acme.com", last7Days: 1234, today: 56 },
     en: [
-      "Marketo API usage, last 7 days: 1,234 calls by actions@acme.com (56 today)",
+      "Marketo API calls by actions@acme.com, last 7 days: 1,234 (56 today;",
       "Marketo API usage statistics",
     ],
     zh: [
-      "Marketo API 使用量，最近 7 天：actions@acme.com 呼叫 1,234 次（今天 56 次）",
+      "Marketo API 使用量，最近 7 天：actions@acme.com 呼叫 1,234 次（今天 56 次；",
       "Marketo API 使用量統計",
     ],
   },
@@ -76,7 +76,7 @@ const kinds: { evidence: Evidence; en: string[]; zh: string[] }[] = [
       peoplePerCall: 300,
     },
     en: [
-      "Estimate: about 3,000 of at least 12,000 people synced (≈300 people per API call, 10 calls today by actions@acme.com)",
+      "Estimate: about 3,000 of at least 12,000 people synced (≈300 people per API call; API calls today by actions@acme.com: 10)",
     ],
     zh: [
       "估計：約已同步至少 12,000 人中的 3,000 人（每次 API 呼叫約 300 人，actions@acme.com 今天呼叫 10 次）",

@@ -244,7 +244,7 @@ describe("guided step 3: connect the Actions account to Marketo", () => {
     )) as HTMLInputElement;
     expect(chosen.checked).toBe(true);
     expect(screen.getByTestId("marketo-usage-evidence").textContent).toContain(
-      "Marketo API usage, last 7 days: 1,234 calls by actions@acme.com (10 today)",
+      "Marketo API calls by actions@acme.com, last 7 days: 1,234 (10 today;",
     );
     await userEvent.click(screen.getByLabelText("Other integration (other@acme.com)"));
     await userEvent.click(screen.getByRole("button", { name: "Use this API user" }));
@@ -274,7 +274,7 @@ describe("guided step 4: start the data sync", () => {
     await userEvent.click(screen.getByTestId("sync-estimate-read"));
     const evidence = await screen.findByTestId("sync-estimate-evidence");
     expect(evidence.textContent).toContain(
-      "Estimate: about 3,000 of at least 12,000 people synced (≈300 people per API call, 10 calls today",
+      "Estimate: about 3,000 of at least 12,000 people synced (≈300 people per API call; API calls today by actions@acme.com: 10",
     );
     expect(evidence.textContent).toContain("Marketo API usage statistics");
     noActionsApi(calls);
