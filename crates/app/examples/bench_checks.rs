@@ -39,7 +39,9 @@ async fn main() {
         .await
         .expect("marketo");
     sign_in(&state).await;
-    api::marketo::marketo_sync_preview(&state).await.expect("preview");
+    api::marketo::marketo_sync_preview(&state)
+        .await
+        .expect("preview");
     api::actions::demo_play(&state, StepId::StartSync)
         .await
         .expect("sync");
@@ -74,7 +76,10 @@ async fn main() {
         StepId::InstallPackage,
     ] {
         let times = time(RUNS, || api::app::check_step(&state, step)).await;
-        report(&format!("open step {} ({})", step.number(), step.key()), &times);
+        report(
+            &format!("open step {} ({})", step.number(), step.key()),
+            &times,
+        );
     }
     let times = time(RUNS, || api::app::refresh_checks(&state)).await;
     report("refresh_checks (every step, as at start)", &times);

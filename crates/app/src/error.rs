@@ -19,7 +19,10 @@ pub struct AppError {
     pub params: BTreeMap<String, String>,
     /// The keychain refused, and the admin may keep this secret for this session only instead
     /// (`VaultError::offers_session_only`): the rule travels with the error, not as a UI copy.
-    #[serde(rename = "sessionOnlyOffered", skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        rename = "sessionOnlyOffered",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     #[ts(optional, as = "Option<bool>")]
     pub session_only_offered: bool,
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
-use sia_app::state::{RunMode, StartClock, data_dir, default_app_data_dir};
+use sia_app::state::{StartClock, data_dir, default_app_data_dir};
 use sia_app::{AppState, Mode};
 use sia_core::{Dashboard, StepStatus};
 
@@ -27,7 +27,7 @@ struct StatusJson<'a> {
 
 /// `sia status`: reads the progress only; nothing is contacted.
 pub fn status(args: StatusArgs) -> ExitCode {
-    let mode = run_mode(args.demo);
+    let mode = crate::common::run_mode(args.demo);
     let dir = data_dir(default_app_data_dir(), mode);
     let state = AppState::open(&dir, mode, sia_app::locale::os_locale());
     print(&state, args.json)
@@ -35,7 +35,7 @@ pub fn status(args: StatusArgs) -> ExitCode {
 
 /// `sia check`: re-runs every check a real API can answer, then prints the status.
 pub fn check(args: StatusArgs) -> ExitCode {
-    let mode = run_mode(args.demo);
+    let mode = crate::common::run_mode(args.demo);
     let state = AppState::start(default_app_data_dir(), mode, StartClock::now());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -45,18 +45,9 @@ pub fn check(args: StatusArgs) -> ExitCode {
         }
     };
     if let Err(error) = runtime.block_on(sia_app::api::app::refresh_checks(&state)) {
-        eprintln!("sia: {} ({})", error.message, error.code);
-        return ExitCode::FAILURE;
+        return crate::common::fail(&error);
     }
     print(&state, args.json)
-}
-
-fn run_mode(demo: bool) -> RunMode {
-    if demo || RunMode::from_env() == RunMode::Demo {
-        RunMode::Demo
-    } else {
-        RunMode::Live
-    }
 }
 
 fn print(state: &AppState, json: bool) -> ExitCode {
@@ -84,33 +75,32 @@ fn print(state: &AppState, json: bool) -> ExitCode {
 }
 
 fn print_human(mode: Mode, dashboard: &Dashboard) {
-    println!("Mode: {}", mode.name());
+    let t = crate::text::text();
+    println!("{}: {}", t.mode, mode.name());
     for step in &dashboard.steps {
         let how = match step.source {
-            sia_core::StatusSource::Checked => "checked",
-            sia_core::StatusSource::Confirmed => "confirmed by you",
+            sia_core::StatusSource::Checked => t.checked,
+            sia_core::StatusSource::Confirmed => t.confirmed,
             sia_core::StatusSource::Unknown => "",
         };
         let when = step.checked_at.as_deref().or(step.updated_at.as_deref());
         println!(
-            "{}. {:<20} {:<15} {}{}",
+            "{}. {:<48} {:<16} {}{}",
             step.number,
-            step.step.key(),
-            format!("{:?}", step.state),
+            t.step(step.step),
+            t.state(step.state),
             how,
             when.map(|w| format!(" ({w})")).unwrap_or_default()
         );
         if let Some(evidence) = &step.evidence {
             println!(
-                "   evidence: {}",
+                "   {}: {}",
+                t.evidence,
                 serde_json::to_string(evidence).unwrap_or_default()
             );
         }
         if let Some(problem) = &step.check_problem {
-            println!(
-                "   last check could not run: {} at {}",
-                problem.code, problem.at
-            );
+            println!("   {}: {} ({})", t.check_failed, problem.code, problem.at);
         }
     }
 }

@@ -3,8 +3,12 @@
 
 mod cmd_csv;
 mod cmd_invite;
+mod cmd_marketo;
+mod cmd_salesforce;
 mod cmd_sandbox;
 mod cmd_status;
+mod common;
+mod text;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +33,12 @@ enum Command {
     Status(cmd_status::StatusArgs),
     /// Re-run every check a real API can answer, then print the status.
     Check(cmd_status::StatusArgs),
+    /// Sign in to Salesforce and check the org, as the window does (same keychain and data folder).
+    #[command(subcommand)]
+    Salesforce(cmd_salesforce::SalesforceCommand),
+    /// Test the saved Marketo access and read admins, the sync preview and API usage.
+    #[command(subcommand)]
+    Marketo(cmd_marketo::MarketoCommand),
 }
 
 fn main() -> ExitCode {
@@ -39,5 +49,7 @@ fn main() -> ExitCode {
         Command::Invite(args) => cmd_invite::run(args),
         Command::Status(args) => cmd_status::status(args),
         Command::Check(args) => cmd_status::check(args),
+        Command::Salesforce(cmd) => cmd_salesforce::run(cmd),
+        Command::Marketo(cmd) => cmd_marketo::run(cmd),
     }
 }
