@@ -17,6 +17,11 @@ use crate::state::AppState;
 /// How long one check may take before it counts as "could not check".
 const CHECK_TIMEOUT: Duration = Duration::from_secs(12);
 
+/// How long a background check of Marketo's usage stays fresh: opening step 3 and then step 4
+/// (or the dashboard's check at start) reads it once, sparing the customer's shared API budget.
+/// The admin's own "read again" always reads.
+const USAGE_FRESH_FOR: Duration = Duration::from_secs(30);
+
 /// People the Actions sync reads per Marketo call: Marketo's REST API pages leads 300 at a time
 /// (`batchSize` maximum), so calls × 300 bounds what a first sync has read. An estimate.
 pub const PEOPLE_PER_CALL: u64 = 300;
@@ -35,7 +40,7 @@ pub async fn refresh_all(state: &AppState) -> AppResult<Dashboard> {
                 actions_app(state).await.map(drop)
             }),
             guarded(state, &[StepId::ConnectMarketo, StepId::StartSync], async {
-                marketo_usage(state).await.map(drop)
+                fresh_marketo_usage(state).await.map(drop)
             }),
             guarded(
                 state,
@@ -83,7 +88,7 @@ pub async fn check_step(state: &AppState, step: StepId) -> AppResult<Dashboard> 
         }
         StepId::ConnectMarketo | StepId::StartSync if guided => {
             guarded(state, &[step], async {
-                marketo_usage(state).await.map(drop)
+                fresh_marketo_usage(state).await.map(drop)
             })
             .await
         }
@@ -284,6 +289,7 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
         sync_estimate: None,
         checked_at: now(),
     };
+    state.marketo.usage_read_now();
     let Some(user) = chosen else {
         return Ok(check);
     };
@@ -348,6 +354,14 @@ pub async fn marketo_usage(state: &AppState) -> AppResult<MarketoUsageCheck> {
         check.sync_estimate = Some(estimate);
     }
     Ok(check)
+}
+
+/// The usage check unless one ran less than `USAGE_FRESH_FOR` ago (its results are recorded).
+async fn fresh_marketo_usage(state: &AppState) -> AppResult<()> {
+    if state.marketo.usage_read_within(USAGE_FRESH_FOR) {
+        return Ok(());
+    }
+    marketo_usage(state).await.map(drop)
 }
 
 /// Steps 3 and 4: the admin picks which API-only Marketo user is Actions'.

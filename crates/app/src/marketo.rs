@@ -35,6 +35,8 @@ pub struct MarketoState {
     pasted_secret: Mutex<Option<ClientSecret>>,
     /// This run's own calls already added to `setup.db`, per instance and Marketo day.
     flushed: Mutex<BTreeMap<String, BTreeMap<String, u64>>>,
+    /// When Marketo's usage statistics were last read (`checks::marketo_usage`).
+    usage_read_at: Mutex<Option<std::time::Instant>>,
 }
 
 impl MarketoState {
@@ -46,6 +48,18 @@ impl MarketoState {
     /// (a locked keychain, a typo in the Client ID) can be retried without pasting again.
     pub fn held(&self) -> Option<ClientSecret> {
         self.lock().clone()
+    }
+
+    pub fn usage_read_now(&self) {
+        *self.usage_read_at.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(std::time::Instant::now());
+    }
+
+    pub fn usage_read_within(&self, age: std::time::Duration) -> bool {
+        self.usage_read_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|at| at.elapsed() < age)
     }
 
     pub fn discard(&self) {
