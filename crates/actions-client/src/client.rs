@@ -313,7 +313,7 @@ impl ActionsClient {
     /// Invites one user (SCIM create). A second invite of the same email is refused (`uniqueness`).
     pub async fn invite_user(&self, new: &ActionsNewUser) -> Result<ActionsUser, ActionsError> {
         let v: Value = self
-            .send(Method::POST, "/scim/v2/Users", Some(&scim::new_user(new)))
+            .send(Method::POST, "/scim/v2/Users", Some(&scim::new_user(new)?))
             .await?;
         scim::user(&v)
     }

@@ -1,14 +1,11 @@
 //! Reading and writing SCIM resources (RFC 7643): users with the Actions extension, groups as teams.
 //! Lenient on what may be absent, strict on what the app relies on (ids and emails).
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use sia_actions_contract::{EXT_URN, Role, ScimName, ScimUser, ScimUserExt};
 
 use crate::error::ActionsError;
 use crate::types::{ActionsNewUser, ActionsServiceProviderConfig, ActionsTeam, ActionsUser};
-
-pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-/// The extension schema that carries role, workspace and invitation status.
-pub const EXT_URN: &str = "urn:sia:params:scim:schemas:extension:actions:2.0:User";
 
 fn bad(what: &str) -> ActionsError {
     ActionsError::BadResponse(format!("a SCIM {what} lacks a required attribute"))
@@ -81,34 +78,34 @@ pub fn team(v: &Value) -> Result<ActionsTeam, ActionsError> {
     })
 }
 
-pub fn new_user(n: &ActionsNewUser) -> Value {
-    let mut o = Map::new();
-    o.insert("schemas".into(), json!([USER_URN, EXT_URN]));
-    o.insert("userName".into(), json!(n.email));
-    let mut name = Map::new();
-    if let Some(g) = &n.given_name {
-        name.insert("givenName".into(), json!(g));
+/// The contract's SCIM user body (the one the invite engine sends), with only what `n` sets.
+/// A role other than `Admin`/`User` is refused here, as the service would refuse it.
+pub fn new_user(n: &ActionsNewUser) -> Result<Value, ActionsError> {
+    let role = match n.role.as_deref() {
+        None => None,
+        Some(r) => Some(Role::parse(r).ok_or_else(|| ActionsError::Service {
+            status: 400,
+            code: None,
+            scim_type: Some("invalidValue".into()),
+            detail: "role must be Admin or User".into(),
+        })?),
+    };
+    let mut u = ScimUser::new(&n.email);
+    if n.given_name.is_some() || n.family_name.is_some() {
+        u.name = Some(ScimName {
+            given_name: n.given_name.clone(),
+            family_name: n.family_name.clone(),
+        });
     }
-    if let Some(f) = &n.family_name {
-        name.insert("familyName".into(), json!(f));
+    let ext = ScimUserExt {
+        role,
+        workspace: n.workspace.clone(),
+        teams: (!n.teams.is_empty()).then(|| n.teams.clone()),
+    };
+    if ext != ScimUserExt::default() {
+        u.ext = Some(ext);
     }
-    if !name.is_empty() {
-        o.insert("name".into(), Value::Object(name));
-    }
-    let mut ext = Map::new();
-    if let Some(r) = &n.role {
-        ext.insert("role".into(), json!(r));
-    }
-    if let Some(w) = &n.workspace {
-        ext.insert("workspace".into(), json!(w));
-    }
-    if !n.teams.is_empty() {
-        ext.insert("teams".into(), json!(n.teams));
-    }
-    if !ext.is_empty() {
-        o.insert(EXT_URN.into(), Value::Object(ext));
-    }
-    Value::Object(o)
+    Ok(u.to_json())
 }
 
 pub fn service_provider_config(v: &Value) -> ActionsServiceProviderConfig {

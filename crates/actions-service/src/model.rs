@@ -3,29 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Role {
-    Admin,
-    #[default]
-    User,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "Admin",
-            Self::User => "User",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "Admin" => Some(Self::Admin),
-            "User" => Some(Self::User),
-            _ => None,
-        }
-    }
-}
+/// The contract's role: the service stores and renders what the engine sends.
+pub use sia_actions_contract::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

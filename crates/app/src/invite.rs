@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use sia_csv::{Directory, InviteRow, PeopleCheck, Role};
+use sia_csv::{Directory, InviteRow, PeopleCheck};
 use sia_invite::{
     Engine, InviteControl, InviteJobInfo, InviteJobStatus, InviteJobSummary, InviteOptions,
-    InviteProgress, InviteRole, InviteRowResult, InviteRowState, Invitee, Journal, StaticToken,
-    TokenProvider,
+    InviteProgress, InviteRowResult, InviteRowState, Invitee, Journal, StaticToken, TokenProvider,
 };
 use tokio::sync::watch;
 use ts_rs::TS;
@@ -228,7 +227,7 @@ impl InviteState {
         *next = next.wrapping_add(1);
         *lock(&self.inner.checked) = Some(Checked {
             id: *next,
-            invitees: check.rows.iter().map(invitee).collect(),
+            invitees: check.rows.iter().map(InviteRow::invitee).collect(),
         });
         *next
     }
@@ -428,21 +427,6 @@ fn refuse_if_running(running: &Option<Running>) -> AppResult<()> {
 /// A poisoned lock (a panic while holding it) is recovered: the journal is the source of truth.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// A confirmed row of the import or the form, as the engine takes it.
-pub fn invitee(row: &InviteRow) -> Invitee {
-    Invitee {
-        email: row.email.clone(),
-        first_name: row.first_name.clone(),
-        last_name: row.last_name.clone(),
-        teams: row.teams.clone(),
-        role: match row.role {
-            Role::Admin => InviteRole::Admin,
-            Role::User => InviteRole::User,
-        },
-        workspace: row.workspace.clone(),
-    }
 }
 
 /// Where jobs go and the token they use (the engine's own `Secret`; it never leaves Rust).

@@ -9,8 +9,8 @@ use std::time::Duration;
 use clap::Args;
 use sia_csv::{ImportSession, InvalidPolicy, OpenOptions};
 use sia_invite::{
-    Engine, InviteJobStatus, InviteJobSummary, InviteOptions, InviteRate, InviteRole, Invitee,
-    Journal, Secret, StaticToken, export_results, scim::scim_base, scim::user_body,
+    Engine, InviteJobStatus, InviteJobSummary, InviteOptions, InviteRate, Invitee, Journal, Secret,
+    StaticToken, export_results, scim::scim_base, scim::user_body,
 };
 
 #[derive(Args)]
@@ -66,20 +66,7 @@ fn read_invitees(args: &InviteArgs) -> Result<(Vec<Invitee>, u32), (String, Stri
         .confirmed_rows(InvalidPolicy::SkipInvalid)
         .map_err(|e| (e.code().to_owned(), e.to_string()))?;
     let left_out = session.counts().rows.saturating_sub(rows.len() as u32);
-    let people = rows
-        .into_iter()
-        .map(|r| Invitee {
-            email: r.email,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            teams: r.teams,
-            role: match r.role {
-                sia_csv::Role::Admin => InviteRole::Admin,
-                sia_csv::Role::User => InviteRole::User,
-            },
-            workspace: r.workspace,
-        })
-        .collect();
+    let people = rows.into_iter().map(Invitee::from).collect();
     Ok((people, left_out))
 }
 

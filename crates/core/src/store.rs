@@ -4,8 +4,10 @@
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use ts_rs::TS;
 
 use crate::error::CoreError;
 use crate::evidence::{CheckProblem, Evidence};
@@ -16,6 +18,17 @@ use crate::steps::{CheckResult, PrerequisiteId, StepId};
 /// one is refused rather than misread.
 const SCHEMA_VERSION: i64 = 2;
 pub const FILE_NAME: &str = "setup.db";
+
+/// The UI language, as the i18n catalogue names it. (The admin's choice is kept in the
+/// app's progress store; this type is shared so every crate names languages the same way.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum UiLanguage {
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh-TW")]
+    ZhTw,
+}
 
 /// Small settings that belong with the progress (not secrets: those live in the vault).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,6 +35,7 @@ pub use session::{
     Counts, EditOutcome, EncodingInfo, FieldValue, HEAD_BYTES, ImportSession, InvalidPolicy,
     InviteRow, OpenOptions, PREVIEW_ROWS, Page, RowFilter, RowKind, RowView, Summary,
 };
+pub use sia_actions_contract::{Invitee, LowercaseRole};
 pub use source::SourceKind;
 pub use validate::{Directory, DirectoryCheck, Role, SalesforceUser, SkippedCheck, parse_role};
 

@@ -119,10 +119,7 @@ pub fn check_people(
     defaults: &PeopleDefaults,
     directory: Directory,
 ) -> PeopleCheck {
-    let role = match defaults.role {
-        Role::Admin => "Admin",
-        Role::User => "User",
-    };
+    let role = defaults.role.as_str();
     let teams = defaults.teams.join("; ");
     let workspace = defaults.workspace.clone().unwrap_or_default();
     let table = Table::from_rows(people.iter().enumerate().map(|(i, p)| {

@@ -16,6 +16,7 @@ use crate::validate::{
 use encoding_rs::Encoding;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use sia_actions_contract::Invitee;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -186,8 +187,30 @@ pub struct InviteRow {
     pub first_name: String,
     pub last_name: String,
     pub teams: Vec<String>,
+    #[serde(with = "sia_actions_contract::lowercase_role")]
+    #[ts(as = "sia_actions_contract::LowercaseRole")]
     pub role: Role,
     pub workspace: Option<String>,
+}
+
+impl InviteRow {
+    /// The person the engine invites for this confirmed row.
+    pub fn invitee(&self) -> Invitee {
+        self.clone().into()
+    }
+}
+
+impl From<InviteRow> for Invitee {
+    fn from(r: InviteRow) -> Self {
+        Invitee {
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            teams: r.teams,
+            role: r.role,
+            workspace: r.workspace,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -102,13 +102,9 @@ impl DirIndex {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export, rename = "CsvRole")]
-pub enum Role {
-    Admin,
-    User,
-}
+/// The contract's role. The import spells it `admin`/`user` on the wire (TS `CsvRole`):
+/// see `sia_actions_contract::LowercaseRole`.
+pub use sia_actions_contract::Role;
 
 /// Role words in the supported languages; an empty cell means the default, User.
 pub fn parse_role(s: &str) -> Option<Role> {

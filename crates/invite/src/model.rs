@@ -6,46 +6,9 @@ use ts_rs::TS;
 
 use crate::error::{InviteError, Result};
 
-/// Admin or User, as the Actions extension schema spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[ts(export)]
-pub enum InviteRole {
-    Admin,
-    #[default]
-    User,
-}
-
-impl InviteRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "Admin",
-            Self::User => "User",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "Admin" => Some(Self::Admin),
-            "User" => Some(Self::User),
-            _ => None,
-        }
-    }
-}
-
-/// One person to invite, as the CSV import or the individual-invite form supplies it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Invitee {
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    /// Team names; empty means the service's default (Everyone).
-    pub teams: Vec<String>,
-    pub role: InviteRole,
-    /// `None` means the service's default workspace.
-    pub workspace: Option<String>,
-}
+/// Who is invited and as what: the contract's, shared with the import and the stand-in service.
+/// (`InviteRole` is the contract's `Role`; its TS name is `InviteRole`.)
+pub use sia_actions_contract::{Invitee, Role as InviteRole};
 
 /// Where one invitee stands. Terminal: invited, alreadyThere, failed, skipped, revoked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

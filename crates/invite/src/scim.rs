@@ -5,14 +5,14 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::{Response, StatusCode, header};
 use serde_json::{Value, json};
+use sia_actions_contract::ScimUser;
+pub use sia_actions_contract::{EXT_URN, USER_URN};
 
 use crate::backoff::parse_retry_after;
 use crate::error::{InviteError, Result};
 use crate::model::Invitee;
 use crate::token::Secret;
 
-pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-pub const EXT_URN: &str = "urn:sia:params:scim:schemas:extension:actions:2.0:User";
 const BULK_REQUEST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 const SCIM_JSON: &str = "application/scim+json";
 
@@ -123,36 +123,9 @@ fn found(v: &Value) -> Option<FoundUser> {
     })
 }
 
-/// The user resource the service receives for an invitee.
+/// The user resource the service receives for an invitee: the contract's invite body.
 pub fn user_body(p: &Invitee) -> Value {
-    let mut ext = serde_json::Map::new();
-    ext.insert("role".into(), json!(p.role.as_str()));
-    if let Some(w) = p.workspace.as_deref().filter(|w| !w.trim().is_empty()) {
-        ext.insert("workspace".into(), json!(w));
-    }
-    if !p.teams.is_empty() {
-        ext.insert("teams".into(), json!(p.teams));
-    }
-    let mut body = json!({
-        "schemas": [USER_URN, EXT_URN],
-        "userName": p.email,
-        EXT_URN: Value::Object(ext),
-    });
-    let mut name = serde_json::Map::new();
-    if !p.first_name.is_empty() {
-        name.insert("givenName".into(), json!(p.first_name));
-    }
-    if !p.last_name.is_empty() {
-        name.insert("familyName".into(), json!(p.last_name));
-    }
-    if let Some(o) = body.as_object_mut()
-        && !name.is_empty()
-    {
-        o.insert("name".into(), Value::Object(name));
-        let display = format!("{} {}", p.first_name, p.last_name);
-        o.insert("displayName".into(), json!(display.trim()));
-    }
-    body
+    ScimUser::invite(p).to_json()
 }
 
 /// Sorts an error status with its SCIM error body into an outcome.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sia_actions_service::sync::{OWNER_FIELD, SYNC_FIELDS};
+use sia_actions_contract::{OWNER_FIELD, SYNC_FIELDS};
 use ts_rs::TS;
 
 use std::future::Future;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use serde_json::Value;
-use sia_actions_service::sync::{
+use sia_actions_contract::sync::{
     PeoplePage, PeopleSource, Person, SourceCredentials, SourceError, async_trait, requested_fields,
 };
 

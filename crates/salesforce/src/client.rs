@@ -8,7 +8,7 @@ use oauth2::{RefreshToken, TokenResponse as _};
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use sia_vault::Secret;
+use sia_secret::Secret;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;

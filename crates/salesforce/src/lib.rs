@@ -36,6 +36,7 @@ pub use users::{
     SalesforceUsers, USERS_SOQL,
 };
 
-pub use sia_vault::{Secret, UiLanguage};
+pub use sia_core::UiLanguage;
+pub use sia_secret::Secret;
 /// Re-exported so callers need not depend on `tokio-util` for the Cancel button.
 pub use tokio_util::sync::CancellationToken;

@@ -13,7 +13,8 @@ use crate::oauth::{Grant, OAuthClient, http_client, map_token_error, oauth_clien
 use crate::page::PageKind;
 use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, Scope};
 use serde::{Deserialize, Serialize};
-use sia_vault::{Secret, UiLanguage};
+use sia_core::UiLanguage;
+use sia_secret::Secret;
 use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;

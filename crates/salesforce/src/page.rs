@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use sia_vault::UiLanguage;
+use sia_core::UiLanguage;
 use std::sync::LazyLock;
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans TC',sans-serif;\

@@ -20,8 +20,10 @@ pub use error::{SecretProblem, VaultError, VaultErrorInfo};
 pub use model::{
     ActionsCredentials, ConnectionInfo, Credentials, Environment, ForgetFailure, ForgetOutcome,
     KeychainState, MarketoCredentials, Preferences, Revocation, SalesforceCredentials, Service,
-    StorageMode, StoredCredential, UiLanguage, VaultStatus,
+    StorageMode, StoredCredential, VaultStatus,
 };
 pub use secret::{REDACTED, Secret};
 pub use settings::{SETTINGS_FILE, write_atomic};
+/// Moved to `sia-core` (it belongs with the language preference); kept here so callers keep compiling.
+pub use sia_core::UiLanguage;
 pub use vault::{Vault, keychain_service};

@@ -228,17 +228,6 @@ pub struct ForgetOutcome {
     pub revocations: Vec<Revocation>,
 }
 
-/// The UI language, as the i18n catalogue names it. (The admin's choice is kept in the
-/// app's progress store; this type is shared so every crate names languages the same way.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub enum UiLanguage {
-    #[serde(rename = "en")]
-    En,
-    #[serde(rename = "zh-TW")]
-    ZhTw,
-}
-
 /// App-wide choices kept beside the connections.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

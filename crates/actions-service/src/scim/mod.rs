@@ -17,9 +17,8 @@ use axum::routing::get;
 
 use crate::service::Shared;
 
-pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub use sia_actions_contract::{EXT_URN, USER_URN};
 pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub const EXT_URN: &str = "urn:sia:params:scim:schemas:extension:actions:2.0:User";
 pub const LIST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 pub const PATCH_URN: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 pub const BULK_REQUEST_URN: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";

@@ -6,62 +6,30 @@ use std::sync::Arc;
 use axum::extract::State as AxState;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use serde::Deserialize;
 use serde_json::Value;
+use sia_actions_contract::ScimUser;
 
-use super::{USER_URN, filter, list, patch, render, require_schema};
+use super::{EXT_URN, USER_URN, filter, list, patch, render, require_schema};
 use crate::error::{ActionsError, Result};
 use crate::http::extract::{Body, Id, Params, Scim, objects_at};
 use crate::http::reply::{ScimError, no_content, scim};
-use crate::model::Role;
 use crate::service::Shared;
 use crate::store::{NewUser, UserEdit};
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NameIn {
-    pub given_name: Option<String>,
-    pub family_name: Option<String>,
-}
+/// A user as a request writes it: the contract's body, the one the invite engine sends.
+/// The extension's `teams` is read for a new user and ignored on replace (use Groups to move users).
+pub type UserIn = ScimUser;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ExtIn {
-    pub role: Option<Role>,
-    pub workspace: Option<String>,
-    /// Team names or ids for a new user; ignored on replace (use Groups to move users).
-    pub teams: Option<Vec<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserIn {
-    pub schemas: Vec<String>,
-    pub user_name: String,
-    pub name: Option<NameIn>,
-    pub display_name: Option<String>,
-    pub active: Option<bool>,
-    #[serde(rename = "urn:sia:params:scim:schemas:extension:actions:2.0:User")]
-    pub ext: Option<ExtIn>,
-}
-
-impl UserIn {
-    /// Given and family name, each absent when the request left it out.
-    fn names(&mut self) -> (Option<String>, Option<String>) {
-        self.name
-            .take()
-            .map(|n| (n.given_name, n.family_name))
-            .unwrap_or_default()
-    }
+/// Given and family name, each absent when the request left it out.
+fn names(u: &mut UserIn) -> (Option<String>, Option<String>) {
+    u.name
+        .take()
+        .map(|n| (n.given_name, n.family_name))
+        .unwrap_or_default()
 }
 
 fn user_in(data: &Value) -> Result<UserIn> {
-    objects_at(
-        data,
-        &[
-            "name",
-            "urn:sia:params:scim:schemas:extension:actions:2.0:User",
-        ],
-    )?;
+    objects_at(data, &["name", EXT_URN])?;
     let u: UserIn =
         serde_json::from_value(data.clone()).map_err(|e| crate::http::extract::syntax(&e))?;
     require_schema(&u.schemas, USER_URN)?;
@@ -76,7 +44,7 @@ pub fn create_op(shared: &Shared, data: &Value) -> Result<Value> {
             "a new user is always active; deactivate after inviting".into(),
         ));
     }
-    let (given_name, family_name) = u.names();
+    let (given_name, family_name) = names(&mut u);
     let ext = u.ext.unwrap_or_default();
     let new = NewUser {
         user_name: u.user_name,
@@ -95,7 +63,7 @@ pub fn create_op(shared: &Shared, data: &Value) -> Result<Value> {
 
 pub fn replace_op(shared: &Shared, id: &str, data: &Value) -> Result<Value> {
     let mut u = user_in(data)?;
-    let (given_name, family_name) = u.names();
+    let (given_name, family_name) = names(&mut u);
     let ext = u.ext.take().unwrap_or_default();
     shared.write(|s, _| {
         let current = s.user(id)?.clone();

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use sia_csv::{InvalidPolicy, PeopleDefaults, Role};
+use sia_csv::{InvalidPolicy, InviteRow, PeopleDefaults, Role};
 use sia_invite::{InviteRevokeSummary, Invitee};
 
 use crate::error::{AppError, AppResult};
@@ -76,7 +76,7 @@ pub async fn invite_start_import(
     let (file_name, invitees) = blocking(move || {
         import.with(|s| {
             let rows = s.confirmed_rows(policy)?;
-            let invitees: Vec<Invitee> = rows.iter().map(invite::invitee).collect();
+            let invitees: Vec<Invitee> = rows.iter().map(InviteRow::invitee).collect();
             Ok((s.summary().file_name, invitees))
         })
     })
