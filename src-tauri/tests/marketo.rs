@@ -255,9 +255,10 @@ fn steps_that_need_a_missing_connection_say_which() {
     );
     let live = tempfile::tempdir().unwrap();
     let (_app, window) = app_with(AppState::open(live.path(), RunMode::Live, "en-US".into()));
+    // Live without an Actions admin API is the real product: Actions is guided, not "connect one".
     let error = invoke(&window, "actions_overview", json!({})).unwrap_err();
     assert!(
-        ["actions_not_connected", "vault_keychain_unavailable"]
+        ["actions_guided", "vault_keychain_unavailable"]
             .contains(&error["code"].as_str().unwrap()),
         "{error}"
     );
