@@ -258,8 +258,7 @@ fn steps_that_need_a_missing_connection_say_which() {
     // Live without an Actions admin API is the real product: Actions is guided, not "connect one".
     let error = invoke(&window, "actions_overview", json!({})).unwrap_err();
     assert!(
-        ["actions_guided", "vault_keychain_unavailable"]
-            .contains(&error["code"].as_str().unwrap()),
+        ["actions_guided", "vault_keychain_unavailable"].contains(&error["code"].as_str().unwrap()),
         "{error}"
     );
 }
