@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
+import { openStep, signInAndAllow } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -44,35 +45,6 @@ const noErrorBanner = async (session, where) =>
     "",
     `no error banner on ${where}`,
   );
-
-async function openStep(session, step) {
-  await session.waitFor(
-    `const back = document.querySelector("main nav .link-button");
-     if (back) { back.click(); return null; }
-     const b = document.querySelector('li[data-step="' + arguments[0] + '"] button');
-     if (!b) return null; b.click(); return true;`,
-    [step],
-    { what: `the card of ${step}` },
-  );
-  await session.waitFor(`return document.querySelector("#view-heading")?.textContent || null;`);
-}
-
-/** What a person does in the browser: read the login form, type a password, click Allow. */
-async function signInAndAllow(authorizeUrl) {
-  const page = await (await fetch(authorizeUrl)).text();
-  const form = new URLSearchParams();
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(m[1], m[2].replaceAll("&amp;", "&").replaceAll("&quot;", '"'));
-  }
-  const username = page.match(/name="username" value="([^"]*)"/)?.[1];
-  assert.ok(username, "the login page offers a user");
-  form.set("username", username);
-  form.set("password", "demo-password");
-  form.set("decision", "allow");
-  const action = new URL("/services/oauth2/authorize", authorizeUrl);
-  const result = await fetch(action, { method: "POST", body: form, redirect: "follow" });
-  return result.status;
-}
 
 describe("real-product mode against the stand-ins (the guided demo)", () => {
   let driver;
@@ -129,7 +101,7 @@ describe("real-product mode against the stand-ins (the guided demo)", () => {
         [],
         { what: "the sign-in link" },
       );
-      assert.equal(await signInAndAllow(authorizeUrl), 200);
+      assert.equal((await signInAndAllow(authorizeUrl)).status, 200);
       await session.waitFor(`return document.querySelector('[data-testid="salesforce-connected"]') ? true : null;`, [], {
         what: "the sign-in to finish",
         timeout: 20000,

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
+import { openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -35,18 +36,6 @@ const textOf = (session, testid, what) =>
     what,
     timeout: 20000,
   });
-
-async function openStep(session, step) {
-  await session.waitFor(
-    `const back = document.querySelector("main nav .link-button");
-     if (back) { back.click(); return null; }
-     const b = document.querySelector('li[data-step="' + arguments[0] + '"] button');
-     if (!b) return null; b.click(); return true;`,
-    [step],
-    { what: `the card of ${step}` },
-  );
-  await session.waitFor(`return document.querySelector("#view-heading")?.textContent || null;`);
-}
 
 describe("steps 1, 3 and 4 in the real window", () => {
   let driver;

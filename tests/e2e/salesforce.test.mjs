@@ -8,29 +8,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Session, startDriver } from "./webdriver.mjs";
+import { signInAndAllow } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
 mkdirSync(screenshots, { recursive: true });
-
-/** What a person does in the browser: read the login form, type a password, click Allow. */
-async function signInAndAllow(authorizeUrl) {
-  const page = await (await fetch(authorizeUrl)).text();
-  const form = new URLSearchParams();
-  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(m[1], m[2].replaceAll("&amp;", "&").replaceAll("&quot;", '"'));
-  }
-  const username = page.match(/name="username" value="([^"]*)"/)?.[1];
-  assert.ok(username, "the login page offers a user");
-  form.set("username", username);
-  form.set("password", "demo-password");
-  form.set("decision", "allow");
-  const action = new URL("/services/oauth2/authorize", authorizeUrl);
-  // Follows the redirect to the app's loopback callback, then its 303 to the result page.
-  const result = await fetch(action, { method: "POST", body: form, redirect: "follow" });
-  return { status: result.status, url: result.url, body: await result.text() };
-}
 
 describe("signing in to Salesforce in the real window", () => {
   let driver;
