@@ -77,6 +77,7 @@ macro_rules! with_app_commands {
             invite::invite_resume_job,
             invite::invite_results,
             invite::invite_export_results,
+            invite::invite_export_upload,
             invite::invite_revoke,
         }
     };

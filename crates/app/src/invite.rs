@@ -232,6 +232,17 @@ impl InviteState {
         *next
     }
 
+    /// The checked list with this id, left in place (saving it as a file does not use it up).
+    pub fn peek_checked(&self, id: u32) -> AppResult<Vec<Invitee>> {
+        match lock(&self.inner.checked).as_ref() {
+            Some(checked) if checked.id == id => Ok(checked.invitees.clone()),
+            _ => Err(AppError::new(
+                "invite_check_expired",
+                "this list was already sent or replaced; check it again",
+            )),
+        }
+    }
+
     /// The checked list with this id, taken (a second click finds nothing to start).
     pub fn take_checked(&self, id: u32) -> AppResult<Vec<Invitee>> {
         let mut slot = lock(&self.inner.checked);

@@ -21,7 +21,10 @@ mod xlsx;
 pub use dialect::{Delimiter, detect_delimiter, looks_like_email};
 pub use encoding::{EncodingSource, os_locale};
 pub use error::{CsvError, Result};
-pub use export::{neutralize, template};
+pub use export::{
+    UPLOAD_ROLE, UPLOAD_TEAMS, UPLOAD_WORKSPACE, UploadColumns, export_upload, neutralize,
+    template, write_upload,
+};
 pub use fields::{Problem, ProblemCode, Severity, TargetField};
 pub use mapping::{
     Confidence, FieldMapping, Mapping, SavedMappings, Suggestion, header_key, normalize_header,

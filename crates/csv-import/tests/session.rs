@@ -243,7 +243,7 @@ fn exports_and_template() {
     let s = open(text);
     let dir = tempfile::tempdir().unwrap();
     let up = dir.path().join("upload.csv");
-    assert_eq!(s.export_clean_upload(&up).unwrap(), 1);
+    assert_eq!(s.export_clean_upload(&up, true).unwrap(), 1);
     let body = std::fs::read_to_string(&up).unwrap();
     assert!(body.starts_with("Email,First Name,Last Name\r\n"));
     assert!(body.contains("jane@x.com,'=cmd|' /C calc'!A0,Doe\r\n"));

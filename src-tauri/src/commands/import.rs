@@ -95,8 +95,13 @@ pub async fn import_confirm(
 }
 
 #[tauri::command]
-pub async fn import_export_clean(state: State<'_, Arc<AppState>>, path: PathBuf) -> AppResult<u32> {
-    api::import::import_export_clean(&state, path).await
+pub async fn import_export_clean(
+    state: State<'_, Arc<AppState>>,
+    path: PathBuf,
+    keep_optional: Option<bool>,
+) -> AppResult<u32> {
+    // The confirmation screen's "keep Team(s), Role, Workspace" is on unless the admin unticks it.
+    api::import::import_export_clean(&state, path, keep_optional.unwrap_or(true)).await
 }
 
 #[tauri::command]

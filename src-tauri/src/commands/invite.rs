@@ -96,6 +96,15 @@ pub async fn invite_export_results(
 }
 
 #[tauri::command]
+pub async fn invite_export_upload(
+    state: State<'_, Arc<AppState>>,
+    check_id: u32,
+    path: PathBuf,
+) -> AppResult<u32> {
+    api::invite::invite_export_upload(&state, check_id, path).await
+}
+
+#[tauri::command]
 pub async fn invite_revoke(
     state: State<'_, Arc<AppState>>,
     job_id: String,

@@ -108,7 +108,9 @@ export const importIpc = {
   editCell: (row: number, field: CsvTargetField, value: string) =>
     call<CsvEditOutcome>("import_edit_cell", { row, field, value }),
   confirm: (policy: CsvInvalidPolicy) => call<CsvConfirmation>("import_confirm", { policy }),
-  exportClean: (path: string) => call<number>("import_export_clean", { path }),
+  /** Actions' upload file; `keepOptional` keeps the mapped Team(s), Role and Workspace columns. */
+  exportClean: (path: string, keepOptional: boolean) =>
+    call<number>("import_export_clean", { path, keepOptional }),
   exportErrors: (path: string) => call<number>("import_export_errors", { path }),
   template: (lang: string, path: string) => call<void>("import_template", { lang, path }),
   close: () => call<void>("import_close"),
@@ -168,6 +170,9 @@ export const inviteIpc = {
   results: (jobId: string) => call<InviteResults>("invite_results", { jobId }),
   exportResults: (jobId: string, path: string) =>
     call<number>("invite_export_results", { jobId, path }),
+  /** A checked list as Actions' upload file (the import's format); the list stays available. */
+  exportUpload: (checkId: number, path: string) =>
+    call<number>("invite_export_upload", { checkId, path }),
   revoke: (jobId: string) => call<InviteRevokeSummary>("invite_revoke", { jobId }),
   onProgress: (handler: (progress: InviteProgress) => void): Promise<UnlistenFn> =>
     listen<InviteProgress>("invite-progress", (e) => handler(e.payload)),

@@ -283,6 +283,9 @@ describe("the spreadsheet import", () => {
     );
     await userEvent.click(screen.getByRole("button", { name: "Export clean upload file" }));
     expect(await screen.findByText("2 rows written.")).toBeTruthy();
+    expect(calls.find((c) => c.cmd === "import_export_clean")!.args).toMatchObject({
+      keepOptional: true,
+    });
   });
 
   it("shows an unreadable file's error in Traditional Chinese, without the path", async () => {

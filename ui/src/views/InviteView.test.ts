@@ -176,6 +176,7 @@ function backend(overview: InviteOverview = { running: null, unfinished: [] }) {
         case "invite_revoke":
           return { revoked: 1, keptActive: 0, alreadyGone: 0, failed: 0 };
         case "invite_export_results":
+        case "invite_export_upload":
           return 2;
         case "plugin:dialog|save":
           return "/home/admin/results.csv";
@@ -236,6 +237,24 @@ describe("individual invites", () => {
     expect(willNot.textContent).toContain("old@example.com has already been invited.");
     expect(willNot.textContent).toContain('"nope" is not a valid email address.');
     expect(screen.getByRole("heading", { name: "2 will not be invited" })).toBeTruthy();
+  });
+
+  it("saves the checked list as Actions' upload file through the save dialog", async () => {
+    const calls = backend();
+    render(InviteView);
+    await userEvent.type(await screen.findByLabelText("Email addresses"), "jane@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Check the list" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Save as upload file" }));
+    expect(calls.find((c) => c.cmd === "invite_export_upload")!.args).toEqual({
+      checkId: 7,
+      path: "/home/admin/results.csv",
+    });
+    expect(screen.getByTestId("invite-saved").textContent).toBe(
+      "2 people written to the upload file.",
+    );
+    // Saving does not send anything: the list can still be invited.
+    expect(calls.some((c) => c.cmd === "invite_start_checked")).toBe(false);
+    expect(screen.getByRole("button", { name: "Invite 2 people" })).toBeTruthy();
   });
 
   it("refuses an empty list without calling Rust and says why", async () => {

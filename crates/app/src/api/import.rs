@@ -133,10 +133,15 @@ pub async fn import_confirm(state: &AppState, policy: InvalidPolicy) -> AppResul
     .await
 }
 
-/// Writes Actions' own upload file (Email, First Name, Last Name); returns the rows written.
-pub async fn import_export_clean(state: &AppState, path: PathBuf) -> AppResult<u32> {
+/// Writes Actions' own upload file (Email, First Name, Last Name, then with `keep_optional` the
+/// mapped Team(s) / Role / Workspace under the source file's headers); returns the rows written.
+pub async fn import_export_clean(
+    state: &AppState,
+    path: PathBuf,
+    keep_optional: bool,
+) -> AppResult<u32> {
     let import = import(state);
-    blocking(move || import.with(|s| Ok(s.export_clean_upload(&path)?))).await
+    blocking(move || import.with(|s| Ok(s.export_clean_upload(&path, keep_optional)?))).await
 }
 
 /// Writes the error report (UTF-8 with BOM, formulas neutralised); returns the rows written.

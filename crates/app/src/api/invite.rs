@@ -129,6 +129,22 @@ pub async fn invite_export_results(
     blocking(move || Ok(sia_invite::export_results(&journal, &job_id, &path)?)).await
 }
 
+/// Saves a checked list's valid people as Actions' upload file, the same file the import's
+/// "Save upload file" writes (Team(s) / Role / Workspace as the form set them); the list stays
+/// available to invite. Returns the rows written.
+pub async fn invite_export_upload(
+    state: &AppState,
+    check_id: u32,
+    path: PathBuf,
+) -> AppResult<u32> {
+    let people = state.invite.peek_checked(check_id)?;
+    blocking(move || {
+        let columns = sia_csv::UploadColumns::for_list(&people);
+        Ok(sia_csv::export_upload(&people, &columns, &path)?)
+    })
+    .await
+}
+
 /// Undo: deletes the job's invitations nobody accepted yet. Refused while the job runs.
 pub async fn invite_revoke(state: &AppState, job_id: String) -> AppResult<InviteRevokeSummary> {
     if state.invite.is_running(&job_id) {
@@ -140,4 +156,42 @@ pub async fn invite_revoke(state: &AppState, job_id: String) -> AppResult<Invite
     let target = invite::target(state)?;
     let journal = state.invite.journal()?;
     Ok(sia_invite::revoke_pending(&journal, &job_id, target.tokens).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RunMode;
+    use sia_csv::{Directory, check_people, parse_people_list};
+
+    #[tokio::test]
+    async fn a_checked_list_saves_as_the_upload_file_and_stays_available() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path(), RunMode::Demo, "en-US".into());
+        let defaults = PeopleDefaults {
+            teams: vec!["Sales".into()],
+            role: Role::User,
+            workspace: None,
+        };
+        let people = parse_people_list("Jane Doe <jane@x.com>, =sum@x.com, nope");
+        let check = check_people(&people, &defaults, Directory::default());
+        let id = state.invite.keep_checked(&check);
+
+        let path = dir.path().join("upload.csv");
+        let written = invite_export_upload(&state, id, path.clone())
+            .await
+            .unwrap();
+        assert_eq!(written, 2);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "Email,First Name,Last Name,Team(s),Role\r\n\
+             jane@x.com,Jane,Doe,Sales,User\r\n\
+             '=sum@x.com,,,Sales,User\r\n"
+        );
+        // Saving does not use the list up; an unknown id is refused.
+        assert_eq!(state.invite.take_checked(id).unwrap().len(), 2);
+        let gone = invite_export_upload(&state, id, path).await.unwrap_err();
+        assert_eq!(gone.code, "invite_check_expired");
+    }
 }
