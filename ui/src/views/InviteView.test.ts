@@ -257,6 +257,22 @@ describe("individual invites", () => {
     expect(screen.getByRole("button", { name: "Invite 2 people" })).toBeTruthy();
   });
 
+  it("in real-product mode, turns a typed list into the upload file and offers no sending", async () => {
+    app.info = { ...appInfo(), mode: { demo: false, actions: "guided" } };
+    const calls = backend();
+    render(InviteView);
+    expect(await screen.findByTestId("invite-guided-note")).toBeTruthy();
+    await userEvent.type(await screen.findByLabelText("Email addresses"), "jane@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Check the list" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Save as upload file" }));
+    expect(calls.some((c) => c.cmd === "invite_export_upload")).toBe(true);
+    expect(screen.queryByTestId("invite-send")).toBeNull();
+    expect(calls.some((c) => c.cmd.startsWith("invite_start") || c.cmd === "invite_overview")).toBe(
+      false,
+    );
+    app.info = null;
+  });
+
   it("refuses an empty list without calling Rust and says why", async () => {
     const calls = backend();
     render(InviteView);
