@@ -15,6 +15,14 @@ cargo fmt --all --check
 "$ROOT/scripts/build-app.sh" # clippy on src-tauri needs ui/dist
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "A build without the demo carries no stand-in services"
+cargo check -p sia-setup --no-default-features --features custom-protocol
+if cargo tree -p sia-setup --no-default-features --features custom-protocol -e normal |
+  grep -E "sia-sandbox|sia-actions-service|axum"; then
+  echo "The app without the demo feature still depends on the stand-ins (above)." >&2
+  exit 1
+fi
+
 step "Rust: tests (in a private keyring session)"
 "$ROOT/scripts/with-keyring.sh" cargo test --workspace
 

@@ -58,14 +58,11 @@ fn demo_target(state: &AppState) -> Result<ActionsTarget, AppError> {
     if let Some(problem) = demo.problem() {
         return Err(problem);
     }
-    let base_url = demo
-        .info()
-        .and_then(|info| info.actions_url)
-        .ok_or_else(not_connected)?;
+    let (base_url, token) = demo.actions_api().ok_or_else(not_connected)?;
+    // The stand-in's token is a public, local-only value, not a credential.
     Ok(ActionsTarget {
         base_url,
-        // The stand-in's token is a public, local-only value, not a credential.
-        token: Secret::new(sia_sandbox::DEMO_ACTIONS_TOKEN),
+        token: Secret::new(token),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod invite;
 pub mod locale;
 pub mod marketo;
 pub mod mode;
+#[cfg(feature = "demo")]
 mod runtime;
 pub mod salesforce;
 pub mod state;

@@ -27,6 +27,7 @@ pub struct AppInfo {
     /// Set when the credential settings file could not be read: connecting is refused until fixed.
     pub vault_problem: Option<AppError>,
     /// In demo mode: where the stand-in services listen (never a secret).
+    #[cfg(feature = "demo")]
     pub demo_services: Option<sia_sandbox::SandboxInfo>,
     /// In demo mode: why the stand-in services could not start.
     pub demo_problem: Option<AppError>,
@@ -42,6 +43,7 @@ pub async fn app_info(state: &AppState) -> AppResult<AppInfo> {
         os_locale: state.os_locale.clone(),
         store_problem: state.store_problem.clone(),
         vault_problem: state.vault.as_ref().err().cloned(),
+        #[cfg(feature = "demo")]
         demo_services: state.demo.as_ref().and_then(|d| d.info()),
         demo_problem: state.demo.as_ref().and_then(|d| d.problem()),
     })
