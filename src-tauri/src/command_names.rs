@@ -78,6 +78,7 @@ macro_rules! with_app_commands {
             invite::invite_results,
             invite::invite_export_results,
             invite::invite_revoke,
+            invite::activation_tracker,
         }
     };
 }
