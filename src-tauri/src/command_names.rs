@@ -79,6 +79,7 @@ macro_rules! with_app_commands {
             invite::invite_export_results,
             invite::invite_export_upload,
             invite::invite_revoke,
+            invite::activation_tracker,
         }
     };
 }

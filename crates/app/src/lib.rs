@@ -20,6 +20,7 @@ pub mod mode;
 mod runtime;
 pub mod salesforce;
 pub mod state;
+pub mod tracker;
 
 pub use error::{AppError, AppResult};
 pub use events::Events;

@@ -1,6 +1,7 @@
 //! `sia`: the same domain code as the desktop app, without a window.
 //! Each subcommand lives in its own module; this file only dispatches.
 
+mod cmd_activation;
 mod cmd_csv;
 mod cmd_invite;
 mod cmd_marketo;
@@ -39,6 +40,8 @@ enum Command {
     /// Test the saved Marketo access and read admins, the sync preview and API usage.
     #[command(subcommand)]
     Marketo(cmd_marketo::MarketoCommand),
+    /// Step 5: who of the invited has activated Actions in Salesforce, and what blocks the rest.
+    Activation(cmd_activation::ActivationArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,5 +54,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd_status::check(args),
         Command::Salesforce(cmd) => cmd_salesforce::run(cmd),
         Command::Marketo(cmd) => cmd_marketo::run(cmd),
+        Command::Activation(args) => cmd_activation::run(args),
     }
 }

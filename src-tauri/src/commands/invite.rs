@@ -111,3 +111,11 @@ pub async fn invite_revoke(
 ) -> AppResult<InviteRevokeSummary> {
     api::invite::invite_revoke(&state, job_id).await
 }
+
+#[tauri::command]
+pub async fn activation_tracker(
+    state: State<'_, Arc<AppState>>,
+    extra: Vec<String>,
+) -> AppResult<sia_app::tracker::ActivationTracker> {
+    api::invite::activation_tracker(&state, extra).await
+}

@@ -158,6 +158,16 @@ pub async fn invite_revoke(state: &AppState, job_id: String) -> AppResult<Invite
     Ok(sia_invite::revoke_pending(&journal, &job_id, target.tokens).await?)
 }
 
+/// Step 5, real product: who of the invited (this app's jobs plus `extra`, addresses pasted from
+/// invites sent in the vendor's UI) has activated, who is blocked and why, read from Salesforce
+/// in a few whole-org queries.
+pub async fn activation_tracker(
+    state: &AppState,
+    extra: Vec<String>,
+) -> AppResult<crate::tracker::ActivationTracker> {
+    crate::tracker::activation(state, extra).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,538 @@
+//! Step 5's activation tracker (real product, no Actions API): for every address invited — by this
+//! app's invite jobs (the journal) or, pasted by the admin, from the vendor's own UI — whether the
+//! invitee has activated (their Salesforce user authorised the Actions connected app: an
+//! `OauthToken` row), what blocks them (no Salesforce user with that email, inactive, no API
+//! Enabled, the other kind of org), or that nothing blocks them yet (waiting).
+//!
+//! Reads the whole org at once, never one query per person: `users()` (users and the permission
+//! sets granting API Enabled), `oauth_tokens()`, and the session's org type.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use sia_core::Preference;
+use sia_invite::InviteRowState;
+use sia_salesforce::{OauthTokenRow, SalesforceOrgType, SalesforceUser, SalesforceUserStatus};
+use ts_rs::TS;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Where an invitee stands, as Salesforce shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export, rename = "ActivationState")]
+pub enum ActivationState {
+    /// The invitee's Salesforce user authorised the Actions app.
+    #[serde(rename_all = "camelCase")]
+    Activated {
+        /// When the grant was made (`CreatedDate`, else `LastUsedDate`), as Salesforce sends it.
+        at: Option<String>,
+        last_used: Option<String>,
+    },
+    /// No Salesforce user has this email; `closest` is a user's email that looks meant.
+    #[serde(rename_all = "camelCase")]
+    NoSalesforceUser { closest: Option<String> },
+    /// The Salesforce user with this email is deactivated.
+    Inactive,
+    /// Active, but neither the profile nor a permission set grants API Enabled.
+    NoApiAccess,
+    /// The connected org is not the kind (production / sandbox) the setup expects.
+    #[serde(rename_all = "camelCase")]
+    OtherOrgKind {
+        expected: SalesforceOrgType,
+        actual: SalesforceOrgType,
+    },
+    /// Nothing blocks the invitee; not activated yet.
+    Waiting,
+}
+
+impl ActivationState {
+    pub fn is_blocked(&self) -> bool {
+        !matches!(self, Self::Activated { .. } | Self::Waiting)
+    }
+}
+
+/// One invited address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivationRow {
+    pub email: String,
+    /// When this app's invite job sent it (the job's start); `None` for pasted addresses.
+    pub invited_at: Option<String>,
+    /// `journal` (this app's invite jobs) or `pasted`.
+    pub source: ActivationSource,
+    pub state: ActivationState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ActivationSource {
+    Journal,
+    Pasted,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivationSummary {
+    pub activated: u32,
+    pub waiting: u32,
+    pub blocked: u32,
+    pub total: u32,
+}
+
+/// The tracker: one row per invited address, and what it was read against.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivationTracker {
+    pub rows: Vec<ActivationRow>,
+    pub summary: ActivationSummary,
+    /// The connected app counted as Actions (chosen in step 2, else the one name that matches);
+    /// `None`: none could be told, so nobody shows as activated — pick it in step 2.
+    pub actions_app: Option<String>,
+    /// False when permission set assignments could not be read: "no API access" then reflects
+    /// profiles only and may be wrong for someone granted API Enabled by a permission set.
+    pub permission_sets_read: bool,
+    /// Pasted entries that are not email addresses (left out).
+    pub ignored: Vec<String>,
+    pub checked_at: String,
+}
+
+/// One address to track, before Salesforce is read.
+#[derive(Debug, Clone)]
+struct Invited {
+    email: String,
+    invited_at: Option<String>,
+    source: ActivationSource,
+}
+
+/// The tracker for the journal's invitees plus `extra` (pasted; any separators).
+pub async fn activation(state: &AppState, extra: Vec<String>) -> AppResult<ActivationTracker> {
+    let journal = state.invite.journal()?;
+    let journaled = tokio::task::spawn_blocking(move || journaled(&journal))
+        .await
+        .map_err(|_| AppError::new("tracker_internal", "the tracker stopped unexpectedly"))??;
+    let (pasted, ignored) = parse_pasted(&extra);
+    let invited = merge(journaled, pasted);
+
+    let expected = crate::api::salesforce::settings(state)?.expected_org_type;
+    let client = crate::salesforce::connected_client(state).await?;
+    let (session, users, tokens) = tokio::try_join!(
+        async { client.session_summary().await.map_err(AppError::from) },
+        async { client.users().await.map_err(AppError::from) },
+        async { client.oauth_tokens().await.map_err(AppError::from) },
+    )?;
+    let actions_app = actions_app(state, &session.org_id, &tokens)?;
+    let org_mismatch = expected
+        .filter(|e| *e != session.org_type)
+        .map(|e| (e, session.org_type));
+    let rows = classify(
+        &invited,
+        &users,
+        &tokens,
+        actions_app.as_deref(),
+        org_mismatch,
+    );
+    Ok(ActivationTracker {
+        summary: summarize(&rows),
+        rows,
+        actions_app,
+        permission_sets_read: users.permission_sets_read(),
+        ignored,
+        checked_at: now(),
+    })
+}
+
+/// Rows this app's jobs invited (or found already there), latest job's time per address.
+fn journaled(journal: &sia_invite::Journal) -> AppResult<Vec<Invited>> {
+    let mut out: Vec<Invited> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for job in journal.jobs()? {
+        for row in journal.rows(&job.job_id)? {
+            if !matches!(
+                row.state,
+                InviteRowState::Invited | InviteRowState::AlreadyThere
+            ) {
+                continue;
+            }
+            let email = row.invitee.email.trim().to_owned();
+            let key = email.to_lowercase();
+            match seen.get(&key) {
+                Some(&i) => {
+                    // RFC 3339 UTC strings compare in time order: keep the latest invite.
+                    if out[i].invited_at.as_deref() < Some(job.created_at.as_str()) {
+                        out[i].invited_at = Some(job.created_at.clone());
+                    }
+                }
+                None => {
+                    seen.insert(key, out.len());
+                    out.push(Invited {
+                        email,
+                        invited_at: Some(job.created_at.clone()),
+                        source: ActivationSource::Journal,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Splits pasted text into addresses (commas, semicolons, spaces, line breaks, `Name <a@b>`);
+/// returns the addresses and the entries that are not addresses.
+pub fn parse_pasted(extra: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut emails = Vec::new();
+    let mut ignored = Vec::new();
+    for entry in extra {
+        for piece in entry.split([',', ';', '\n', '\r']) {
+            // `"Ann Lee" <ann@acme.example>`: the address between the angle brackets.
+            let piece = match (piece.find('<'), piece.rfind('>')) {
+                (Some(open), Some(close)) if open < close => &piece[open + 1..close],
+                _ => piece,
+            };
+            for token in piece.split_whitespace() {
+                let token = token.trim_matches(|c: char| "\"'()[]<>".contains(c));
+                if token.is_empty() {
+                    continue;
+                }
+                if looks_like_email(token) {
+                    emails.push(token.to_owned());
+                } else {
+                    ignored.push(token.to_owned());
+                }
+            }
+        }
+    }
+    (emails, ignored)
+}
+
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+}
+
+/// The journal's addresses, then the pasted ones not already there (case-insensitively).
+fn merge(journaled: Vec<Invited>, pasted: Vec<String>) -> Vec<Invited> {
+    let mut seen: std::collections::HashSet<String> =
+        journaled.iter().map(|i| i.email.to_lowercase()).collect();
+    let mut out = journaled;
+    for email in pasted {
+        if seen.insert(email.to_lowercase()) {
+            out.push(Invited {
+                email,
+                invited_at: None,
+                source: ActivationSource::Pasted,
+            });
+        }
+    }
+    out
+}
+
+/// The connected app counted as Actions: the admin's choice for this org, else the one match.
+fn actions_app(
+    state: &AppState,
+    org_id: &str,
+    tokens: &[OauthTokenRow],
+) -> AppResult<Option<String>> {
+    let saved = state.with_store(|s| s.preference(Preference::ActionsAppByOrg))?;
+    let chosen = saved
+        .and_then(|json| serde_json::from_str::<BTreeMap<String, String>>(&json).ok())
+        .and_then(|mut by_org| by_org.remove(org_id));
+    if chosen.is_some() {
+        return Ok(chosen);
+    }
+    Ok(
+        match sia_salesforce::match_actions_apps(tokens.iter().map(|t| t.app_name.as_str())) {
+            sia_salesforce::ActionsAppMatch::One { name } => Some(name),
+            _ => None,
+        },
+    )
+}
+
+/// Each address's state from the org read once (pure: the benchmark and tests call it too).
+fn classify(
+    invited: &[Invited],
+    users: &sia_salesforce::SalesforceUsers,
+    tokens: &[OauthTokenRow],
+    actions_app: Option<&str>,
+    org_mismatch: Option<(SalesforceOrgType, SalesforceOrgType)>,
+) -> Vec<ActivationRow> {
+    // The earliest grant to Actions per user (the activation), with its latest use.
+    let mut grants: HashMap<&str, (Option<&str>, Option<&str>)> = HashMap::new();
+    if let Some(app) = actions_app {
+        for t in tokens
+            .iter()
+            .filter(|t| t.app_name.eq_ignore_ascii_case(app))
+        {
+            let created = t.created_date.as_deref().or(t.last_used_date.as_deref());
+            let entry = grants.entry(t.user_id.as_str()).or_insert((created, None));
+            if created.is_some() && (entry.0.is_none() || created < entry.0) {
+                entry.0 = created;
+            }
+            if t.last_used_date.as_deref() > entry.1 {
+                entry.1 = t.last_used_date.as_deref();
+            }
+        }
+    }
+    let closest = Closest::new(users.all());
+    invited
+        .iter()
+        .map(|i| {
+            let state = match org_mismatch {
+                Some((expected, actual)) => ActivationState::OtherOrgKind { expected, actual },
+                None => match users.status(&i.email) {
+                    SalesforceUserStatus::Missing => ActivationState::NoSalesforceUser {
+                        closest: closest.find(&i.email),
+                    },
+                    SalesforceUserStatus::Inactive { .. } => ActivationState::Inactive,
+                    SalesforceUserStatus::ApiDisabled { .. } => ActivationState::NoApiAccess,
+                    SalesforceUserStatus::Ready { .. } => {
+                        // Any usable user with this address counts (emails may repeat).
+                        let grant = users
+                            .by_email(&i.email)
+                            .into_iter()
+                            .filter(|u| u.active && u.api_enabled)
+                            .find_map(|u| grants.get(u.id.as_str()));
+                        match grant {
+                            Some((at, last_used)) => ActivationState::Activated {
+                                at: at.map(str::to_owned),
+                                last_used: last_used.map(str::to_owned),
+                            },
+                            None => ActivationState::Waiting,
+                        }
+                    }
+                },
+            };
+            ActivationRow {
+                email: i.email.clone(),
+                invited_at: i.invited_at.clone(),
+                source: i.source,
+                state,
+            }
+        })
+        .collect()
+}
+
+fn summarize(rows: &[ActivationRow]) -> ActivationSummary {
+    let mut s = ActivationSummary {
+        total: rows.len() as u32,
+        ..Default::default()
+    };
+    for row in rows {
+        match row.state {
+            ActivationState::Activated { .. } => s.activated += 1,
+            ActivationState::Waiting => s.waiting += 1,
+            _ => s.blocked += 1,
+        }
+    }
+    s
+}
+
+/// Suggestions for an address no user has: a user with the same local part at another domain,
+/// else one whose name spells the local part (`ann.lee`, `annlee`, `lee.ann`, `alee`).
+/// Active users first. Built once per tracker: lookups are hash lookups, not scans.
+struct Closest<'a> {
+    by_local: HashMap<String, &'a SalesforceUser>,
+    by_name: HashMap<String, &'a SalesforceUser>,
+}
+
+impl<'a> Closest<'a> {
+    fn new(users: &'a [SalesforceUser]) -> Self {
+        let mut by_local: HashMap<String, &SalesforceUser> = HashMap::new();
+        let mut by_name: HashMap<String, &SalesforceUser> = HashMap::new();
+        let better = |old: &SalesforceUser, new: &SalesforceUser| new.active && !old.active;
+        for u in users {
+            if let Some((local, _)) = u.email.rsplit_once('@') {
+                let key = squash(local);
+                match by_local.get(&key) {
+                    Some(old) if !better(old, u) => {}
+                    _ => {
+                        by_local.insert(key, u);
+                    }
+                }
+            }
+            let (first, last) = (squash(&u.first_name), squash(&u.last_name));
+            if last.is_empty() {
+                continue;
+            }
+            let mut keys = vec![format!("{first}{last}"), format!("{last}{first}")];
+            if let Some(initial) = first.chars().next() {
+                keys.push(format!("{initial}{last}"));
+            }
+            for key in keys {
+                match by_name.get(&key) {
+                    Some(old) if !better(old, u) => {}
+                    _ => {
+                        by_name.insert(key, u);
+                    }
+                }
+            }
+        }
+        Closest { by_local, by_name }
+    }
+
+    fn find(&self, email: &str) -> Option<String> {
+        let local = squash(email.rsplit_once('@').map_or(email, |(l, _)| l));
+        if local.is_empty() {
+            return None;
+        }
+        self.by_local
+            .get(&local)
+            .or_else(|| self.by_name.get(&local))
+            .map(|u| u.email.clone())
+    }
+}
+
+/// Lower case, letters and digits only: `Ann.Lee-2` → `annlee2`.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sia_salesforce::{ApiEnabledSource, SalesforceUsers};
+
+    fn user(
+        id: &str,
+        email: &str,
+        first: &str,
+        last: &str,
+        active: bool,
+        api: bool,
+    ) -> SalesforceUser {
+        SalesforceUser {
+            id: id.into(),
+            username: email.into(),
+            email: email.into(),
+            first_name: first.into(),
+            last_name: last.into(),
+            active,
+            api_enabled: api,
+            api_enabled_source: api.then_some(ApiEnabledSource::Profile),
+        }
+    }
+
+    fn invited(email: &str) -> Invited {
+        Invited {
+            email: email.into(),
+            invited_at: None,
+            source: ActivationSource::Pasted,
+        }
+    }
+
+    #[test]
+    fn pasted_lists_split_and_keep_what_is_not_an_address_aside() {
+        let (emails, ignored) = parse_pasted(&[
+            "ann@acme.example, bo@acme.example;\n\"Cy Lee\" <cy@acme.example>".into(),
+            "nonsense".into(),
+        ]);
+        assert_eq!(
+            emails,
+            ["ann@acme.example", "bo@acme.example", "cy@acme.example"]
+        );
+        assert_eq!(ignored, ["nonsense"]);
+    }
+
+    #[test]
+    fn merge_dedupes_ignoring_case_and_keeps_the_journal_time() {
+        let journal = vec![Invited {
+            email: "Ann@Acme.example".into(),
+            invited_at: Some("2026-01-01T00:00:00Z".into()),
+            source: ActivationSource::Journal,
+        }];
+        let merged = merge(
+            journal,
+            vec!["ann@acme.example".into(), "bo@x.example".into()],
+        );
+        assert_eq!(merged.len(), 2);
+        assert_eq!(
+            merged[0].invited_at.as_deref(),
+            Some("2026-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn every_state_from_one_read() {
+        let users = SalesforceUsers::new(vec![
+            user("005A", "ann.lee@acme.example", "Ann", "Lee", true, true),
+            user("005B", "bo.wu@acme.example", "Bo", "Wu", false, true),
+            user("005C", "cy.lin@acme.example", "Cy", "Lin", true, false),
+            user("005D", "di.ho@acme.example", "Di", "Ho", true, true),
+        ]);
+        let tokens = vec![OauthTokenRow {
+            app_name: "Sales Insight Actions".into(),
+            user_id: "005A".into(),
+            created_date: Some("2025-01-02T03:04:05.000+0000".into()),
+            last_used_date: None,
+            use_count: Some(1),
+        }];
+        let list: Vec<Invited> = [
+            "ANN.LEE@acme.example",
+            "bo.wu@acme.example",
+            "cy.lin@acme.example",
+            "di.ho@acme.example",
+            "di.ho@gmail.example",
+            "dho@elsewhere.example",
+            "zz@nowhere.example",
+        ]
+        .into_iter()
+        .map(invited)
+        .collect();
+        let rows = classify(&list, &users, &tokens, Some("sales insight actions"), None);
+        let states: Vec<_> = rows.iter().map(|r| r.state.clone()).collect();
+        assert_eq!(
+            states,
+            [
+                ActivationState::Activated {
+                    at: Some("2025-01-02T03:04:05.000+0000".into()),
+                    last_used: None
+                },
+                ActivationState::Inactive,
+                ActivationState::NoApiAccess,
+                ActivationState::Waiting,
+                ActivationState::NoSalesforceUser {
+                    closest: Some("di.ho@acme.example".into())
+                },
+                ActivationState::NoSalesforceUser {
+                    closest: Some("di.ho@acme.example".into())
+                },
+                ActivationState::NoSalesforceUser { closest: None },
+            ]
+        );
+        let s = summarize(&rows);
+        assert_eq!((s.activated, s.waiting, s.blocked, s.total), (1, 1, 5, 7));
+
+        // Without a known Actions app nobody is activated.
+        let rows = classify(&list[..1], &users, &tokens, None, None);
+        assert_eq!(rows[0].state, ActivationState::Waiting);
+
+        let mismatch = Some((SalesforceOrgType::Production, SalesforceOrgType::Sandbox));
+        let rows = classify(
+            &list,
+            &users,
+            &tokens,
+            Some("Sales Insight Actions"),
+            mismatch,
+        );
+        assert!(
+            rows.iter()
+                .all(|r| matches!(r.state, ActivationState::OtherOrgKind { .. }))
+        );
+    }
+}

@@ -1,0 +1,309 @@
+//! Step 5's activation tracker against the stand-ins, through sia-app alone (no window, no Tauri):
+//! addresses invited by the app's own jobs (the journal) and pasted ones, each read against the
+//! Salesforce stand-in's seeded org in a few whole-org queries.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sia_app::api;
+use sia_app::demo::DemoServices;
+use sia_app::tracker::{ActivationSource, ActivationState, ActivationTracker};
+use sia_app::{AppError, AppState, RunMode};
+use sia_sandbox::RunningSandbox;
+use sia_sandbox::salesforce::SeedUser;
+use sia_vault::Vault;
+use sia_vault::testing::FaultyStore;
+
+struct Demo {
+    state: Arc<AppState>,
+    _dir: tempfile::TempDir,
+}
+
+/// Demo mode with the Actions admin API (so the app's own invite jobs can run) on OS ports.
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _faults) = FaultyStore::create().unwrap();
+    let vault = Vault::with_store(store, "mock keychain", dir.path())
+        .map(Arc::new)
+        .map_err(AppError::from);
+    let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
+    state.demo = Some(DemoServices::start_with(
+        sia_sandbox::SandboxConfig::for_tests(),
+    ));
+    Demo {
+        state: Arc::new(state),
+        _dir: dir,
+    }
+}
+
+fn sandbox(state: &AppState) -> &RunningSandbox {
+    match state.demo.as_ref() {
+        Some(DemoServices::Running(running)) => running,
+        _ => panic!("the demo services did not start"),
+    }
+}
+
+/// Signs SIA Setup in to the Salesforce stand-in as the admin would (see tests/guided.rs).
+async fn sign_in(state: &Arc<AppState>) {
+    let settings = api::salesforce::salesforce_overview(state)
+        .await
+        .unwrap()
+        .settings;
+    let started = api::salesforce::salesforce_connect(
+        state,
+        Arc::new(sia_app::events::NoEvents),
+        settings,
+        |_| false,
+    )
+    .await
+    .unwrap();
+    let answer = reqwest::get(&started.authorize_url).await.unwrap();
+    assert!(answer.status().is_success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while api::salesforce::salesforce_overview(state)
+        .await
+        .unwrap()
+        .connection
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "the sign-in did not finish");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Invites `emails` with the app's own invite job and waits for it to end.
+async fn invite(state: &AppState, emails: &[&str]) {
+    let check = api::invite::invite_check(
+        state,
+        emails.join("\n"),
+        vec!["Everyone".into()],
+        sia_csv::Role::User,
+        None,
+    )
+    .await
+    .unwrap();
+    api::invite::invite_start_checked(Arc::new(sia_app::events::NoEvents), state, check.check_id)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while api::invite::invite_overview(state)
+        .await
+        .unwrap()
+        .running
+        .is_some()
+    {
+        assert!(Instant::now() < deadline, "the invite job did not end");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Seeded users standing for each state.
+struct Picks {
+    admin: SeedUser,
+    activated: SeedUser,
+    inactive: SeedUser,
+    no_api: SeedUser,
+    waiting: SeedUser,
+    via_permission_set: SeedUser,
+}
+
+fn picks(sandbox: &RunningSandbox) -> Picks {
+    let sf = sandbox.salesforce();
+    let users = sf.users();
+    let with_actions: Vec<String> = sf
+        .oauth_tokens()
+        .into_iter()
+        .filter(|t| t.app_name == sia_sandbox::salesforce::ACTIONS_APP_NAME)
+        .map(|t| t.user_id)
+        .collect();
+    let find = |what: &str, f: &dyn Fn(&SeedUser) -> bool| {
+        users
+            .iter()
+            .skip(1)
+            .find(|u| f(u))
+            .unwrap_or_else(|| panic!("the seeded org has no {what}"))
+            .clone()
+    };
+    Picks {
+        admin: users[0].clone(),
+        activated: find("invitee who activated", &|u| with_actions.contains(&u.id)),
+        inactive: find("inactive user", &|u| !u.is_active),
+        no_api: find("user without API access", &|u| {
+            u.is_active && !u.has_api_access()
+        }),
+        waiting: find("ready user without a token", &|u| {
+            u.is_active && u.has_api_access() && !with_actions.contains(&u.id)
+        }),
+        via_permission_set: find("user with API from a permission set", &|u| {
+            u.is_active && u.api_enabled_by_permission_set && !with_actions.contains(&u.id)
+        }),
+    }
+}
+
+fn row<'a>(tracker: &'a ActivationTracker, email: &str) -> &'a sia_app::tracker::ActivationRow {
+    tracker
+        .rows
+        .iter()
+        .find(|r| r.email.eq_ignore_ascii_case(email))
+        .unwrap_or_else(|| panic!("no row for {email}: {tracker:#?}"))
+}
+
+fn local(email: &str) -> &str {
+    email.split('@').next().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_state_appears_for_journaled_and_pasted_invitees() {
+    let d = demo();
+    let sandbox = sandbox(&d.state);
+    sandbox
+        .actions_service()
+        .expect("the demo serves the Actions API")
+        .activate(&["admin@example.com"])
+        .unwrap();
+    let p = picks(sandbox);
+    // The app's own job invites three; the admin pastes the rest (sent from the vendor's UI),
+    // one of them again in other capitals, and something that is not an address.
+    invite(
+        &d.state,
+        &[
+            &p.activated.invite_email,
+            &p.waiting.invite_email,
+            &p.inactive.invite_email,
+        ],
+    )
+    .await;
+    sign_in(&d.state).await;
+    let unknown = format!("{}@elsewhere.example", local(&p.waiting.invite_email));
+    let extra = vec![
+        format!(
+            "{}, {}\n{}",
+            p.admin.invite_email, p.no_api.invite_email, p.via_permission_set.invite_email
+        ),
+        format!("{}; not-an-address", p.waiting.invite_email.to_uppercase()),
+        unknown.clone(),
+        "zz.nobody@nowhere.example".into(),
+    ];
+
+    let before = sandbox.log().len();
+    let tracker = api::invite::activation_tracker(&d.state, extra)
+        .await
+        .unwrap();
+    let queries: Vec<String> = sandbox
+        .log()
+        .entries()
+        .into_iter()
+        .skip(before)
+        .filter(|e| e.service == "salesforce" && e.path.ends_with("/query"))
+        .map(|e| e.url())
+        .collect();
+    assert!(
+        queries.len() <= 4,
+        "users, permission sets, tokens, org type — never one per person: {queries:#?}"
+    );
+
+    assert_eq!(
+        tracker.actions_app.as_deref(),
+        Some("Sales Insight Actions")
+    );
+    assert!(tracker.permission_sets_read);
+    assert_eq!(tracker.ignored, ["not-an-address"]);
+    assert_eq!(tracker.rows.len(), 8, "{tracker:#?}");
+
+    for user in [&p.admin, &p.activated] {
+        let r = row(&tracker, &user.invite_email);
+        assert!(
+            matches!(&r.state, ActivationState::Activated { at: Some(_), .. }),
+            "{r:?}"
+        );
+    }
+    let r = row(&tracker, &p.activated.invite_email);
+    assert_eq!(r.source, ActivationSource::Journal);
+    assert!(r.invited_at.is_some(), "the job's time");
+    assert_eq!(row(&tracker, &p.admin.invite_email).invited_at, None);
+
+    let r = row(&tracker, &p.inactive.invite_email);
+    assert_eq!(r.state, ActivationState::Inactive);
+    assert_eq!(r.source, ActivationSource::Journal);
+    assert_eq!(
+        row(&tracker, &p.no_api.invite_email).state,
+        ActivationState::NoApiAccess
+    );
+    assert_eq!(
+        row(&tracker, &p.via_permission_set.invite_email).state,
+        ActivationState::Waiting,
+        "API Enabled from a permission set counts"
+    );
+    let r = row(&tracker, &p.waiting.invite_email);
+    assert_eq!(r.state, ActivationState::Waiting);
+    assert_eq!(r.source, ActivationSource::Journal, "pasted again: one row");
+    assert_eq!(
+        row(&tracker, &unknown).state,
+        ActivationState::NoSalesforceUser {
+            closest: Some(p.waiting.email.clone())
+        }
+    );
+    assert_eq!(
+        row(&tracker, "zz.nobody@nowhere.example").state,
+        ActivationState::NoSalesforceUser { closest: None }
+    );
+    let s = &tracker.summary;
+    assert_eq!(
+        (s.activated, s.waiting, s.blocked, s.total),
+        (2, 2, 4, 8),
+        "{s:?}"
+    );
+    assert!(!tracker.checked_at.is_empty());
+
+    // The waiting invitee connects Actions to Salesforce: the next read shows them activated.
+    d.state
+        .demo
+        .as_ref()
+        .unwrap()
+        .authorize_actions_app(&p.waiting.id)
+        .unwrap();
+    let tracker = api::invite::activation_tracker(&d.state, Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(tracker.rows.len(), 3, "the journal's three alone");
+    assert!(matches!(
+        row(&tracker, &p.waiting.invite_email).state,
+        ActivationState::Activated { .. }
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_other_kind_of_org_blocks_everyone() {
+    let d = demo();
+    sign_in(&d.state).await;
+    let admin = picks(sandbox(&d.state)).admin;
+    // The settings now say sandbox; the org SIA Setup is signed in to is production.
+    let mut settings = api::salesforce::salesforce_overview(&d.state)
+        .await
+        .unwrap()
+        .settings;
+    settings.expected_org_type = Some(sia_salesforce::SalesforceOrgType::Sandbox);
+    api::salesforce::save_salesforce_settings(&d.state, settings)
+        .await
+        .unwrap();
+    let tracker = api::invite::activation_tracker(&d.state, vec![admin.invite_email.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        tracker.rows[0].state,
+        ActivationState::OtherOrgKind {
+            expected: sia_salesforce::SalesforceOrgType::Sandbox,
+            actual: sia_salesforce::SalesforceOrgType::Production,
+        }
+    );
+    assert_eq!(tracker.summary.blocked, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_salesforce_the_tracker_says_so() {
+    let d = demo();
+    let error = api::invite::activation_tracker(&d.state, vec!["a@b.example".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "salesforce_not_connected");
+}
