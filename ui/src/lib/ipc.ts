@@ -154,6 +154,7 @@ import type { InviteProgress } from "./bindings/InviteProgress";
 import type { InviteResults } from "./bindings/InviteResults";
 import type { InviteRevokeSummary } from "./bindings/InviteRevokeSummary";
 import type { InviteStarted } from "./bindings/InviteStarted";
+import type { ActivationTracker } from "./bindings/ActivationTracker";
 
 export const inviteIpc = {
   formInfo: () => call<InviteFormInfo>("invite_form_info"),
@@ -174,6 +175,8 @@ export const inviteIpc = {
   exportUpload: (checkId: number, path: string) =>
     call<number>("invite_export_upload", { checkId, path }),
   revoke: (jobId: string) => call<InviteRevokeSummary>("invite_revoke", { jobId }),
+  /** Who has activated: the journal's invitees plus `extra` (pasted; any separators). */
+  activationTracker: (extra: string[]) => call<ActivationTracker>("activation_tracker", { extra }),
   onProgress: (handler: (progress: InviteProgress) => void): Promise<UnlistenFn> =>
     listen<InviteProgress>("invite-progress", (e) => handler(e.payload)),
   onFinished: (handler: (finished: InviteFinished) => void): Promise<UnlistenFn> =>
