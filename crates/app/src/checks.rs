@@ -189,10 +189,7 @@ pub async fn actions_app(state: &AppState) -> AppResult<ActionsAppCheck> {
     let mut app_names: Vec<String> = tokens.iter().map(|t| t.app_name.clone()).collect();
     app_names.sort();
     app_names.dedup();
-    let suggested = match sia_salesforce::match_actions_apps(&app_names) {
-        sia_salesforce::ActionsAppMatch::One { name } => Some(name),
-        _ => None,
-    };
+    let suggested = suggested_app(&app_names);
     let chosen = chosen_app(state, &session.org_id)?.or_else(|| suggested.clone());
     let admin_token = chosen.as_ref().and_then(|app| {
         tokens
@@ -250,6 +247,23 @@ fn app_choices(state: &AppState) -> AppResult<BTreeMap<String, String>> {
 
 fn chosen_app(state: &AppState, org_id: &str) -> AppResult<Option<String>> {
     Ok(app_choices(state)?.remove(org_id))
+}
+
+/// The one connected app whose name plainly is Actions, if exactly one is.
+fn suggested_app<S: AsRef<str>>(app_names: impl IntoIterator<Item = S>) -> Option<String> {
+    match sia_salesforce::match_actions_apps(app_names) {
+        sia_salesforce::ActionsAppMatch::One { name } => Some(name),
+        _ => None,
+    }
+}
+
+/// The connected app counted as Actions in this org: the admin's choice, else the one match.
+pub(crate) fn actions_app_name<S: AsRef<str>>(
+    state: &AppState,
+    org_id: &str,
+    app_names: impl IntoIterator<Item = S>,
+) -> AppResult<Option<String>> {
+    Ok(chosen_app(state, org_id)?.or_else(|| suggested_app(app_names)))
 }
 
 /// Steps 3 and 4, real product: the Actions API user's calls in Marketo's usage statistics (two

@@ -7,10 +7,9 @@
 //! Reads the whole org at once, never one query per person: `users()` (users and the permission
 //! sets granting API Enabled), `oauth_tokens()`, and the session's org type.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
-use sia_core::Preference;
 use sia_invite::InviteRowState;
 use sia_salesforce::{OauthTokenRow, SalesforceOrgType, SalesforceUser, SalesforceUserStatus};
 use ts_rs::TS;
@@ -126,7 +125,11 @@ pub async fn activation(state: &AppState, extra: Vec<String>) -> AppResult<Activ
         async { client.users().await.map_err(AppError::from) },
         async { client.oauth_tokens().await.map_err(AppError::from) },
     )?;
-    let actions_app = actions_app(state, &session.org_id, &tokens)?;
+    let actions_app = crate::checks::actions_app_name(
+        state,
+        &session.org_id,
+        tokens.iter().map(|t| t.app_name.as_str()),
+    )?;
     let org_mismatch = expected
         .filter(|e| *e != session.org_type)
         .map(|e| (e, session.org_type));
@@ -232,27 +235,6 @@ fn merge(journaled: Vec<Invited>, pasted: Vec<String>) -> Vec<Invited> {
         }
     }
     out
-}
-
-/// The connected app counted as Actions: the admin's choice for this org, else the one match.
-fn actions_app(
-    state: &AppState,
-    org_id: &str,
-    tokens: &[OauthTokenRow],
-) -> AppResult<Option<String>> {
-    let saved = state.with_store(|s| s.preference(Preference::ActionsAppByOrg))?;
-    let chosen = saved
-        .and_then(|json| serde_json::from_str::<BTreeMap<String, String>>(&json).ok())
-        .and_then(|mut by_org| by_org.remove(org_id));
-    if chosen.is_some() {
-        return Ok(chosen);
-    }
-    Ok(
-        match sia_salesforce::match_actions_apps(tokens.iter().map(|t| t.app_name.as_str())) {
-            sia_salesforce::ActionsAppMatch::One { name } => Some(name),
-            _ => None,
-        },
-    )
 }
 
 /// Each address's state from the org read once (pure: the benchmark and tests call it too).

@@ -104,7 +104,9 @@ async fn steps_3_and_4_are_checked_by_the_chosen_api_users_calls() {
     api::actions::demo_play(&g.state, StepId::StartSync)
         .await
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    // The stand-in's sync and this test share the polite client's budget for the instance: poll
+    // gently, and allow for a slow machine.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let usage = loop {
         let usage = api::marketo::marketo_usage(&g.state).await.unwrap();
         if usage.calls_today > 0 {
