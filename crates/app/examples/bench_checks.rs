@@ -8,11 +8,13 @@ use std::time::{Duration, Instant};
 
 use sia_app::demo::DemoServices;
 use sia_app::mode::ActionsAccess;
-use sia_app::{AppError, AppState, RunMode, api};
+use sia_app::{AppError, api};
 use sia_core::StepId;
 use sia_sandbox::FaultRule;
-use sia_vault::Vault;
-use sia_vault::testing::FaultyStore;
+use support::sign_in;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 const LATENCY: Duration = Duration::from_millis(200);
 const RUNS: usize = 5;
@@ -20,14 +22,7 @@ const RUNS: usize = 5;
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (store, _faults) = FaultyStore::create().expect("mock keychain");
-    let vault = Vault::with_store(store, "mock keychain", dir.path())
-        .map(Arc::new)
-        .map_err(AppError::from);
-    let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
-    state.demo = Some(DemoServices::start_with(
-        sia_sandbox::SandboxConfig::for_tests(),
-    ));
+    let state = support::demo_state(dir.path(), sia_sandbox::SandboxConfig::for_tests());
     state
         .set_demo_actions_access(ActionsAccess::Guided)
         .expect("guided");
@@ -121,34 +116,4 @@ fn report(what: &str, times: &[Duration]) {
         ms(times[0]),
         ms(times[times.len() - 1])
     );
-}
-
-async fn sign_in(state: &Arc<AppState>) {
-    let settings = api::salesforce::salesforce_overview(state)
-        .await
-        .expect("overview")
-        .settings;
-    let started = api::salesforce::salesforce_connect(
-        state,
-        Arc::new(sia_app::events::NoEvents),
-        settings,
-        |_| false,
-    )
-    .await
-    .expect("sign-in starts");
-    reqwest::get(&started.authorize_url)
-        .await
-        .expect("the browser's part");
-    for _ in 0..200 {
-        if api::salesforce::salesforce_overview(state)
-            .await
-            .expect("overview")
-            .connection
-            .is_some()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the sign-in did not finish");
 }

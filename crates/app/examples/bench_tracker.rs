@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 
 use sia_app::demo::DemoServices;
 use sia_app::mode::ActionsAccess;
-use sia_app::{AppError, AppState, RunMode, api};
+use sia_app::{AppState, api};
 use sia_sandbox::{FaultRule, RunningSandbox};
-use sia_vault::Vault;
-use sia_vault::testing::FaultyStore;
+use support::sign_in;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 const USERS: usize = 10_000;
 const INVITEES: usize = 2_000;
@@ -20,16 +22,11 @@ const RUNS: usize = 3;
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (store, _faults) = FaultyStore::create().expect("mock keychain");
-    let vault = Vault::with_store(store, "mock keychain", dir.path())
-        .map(Arc::new)
-        .map_err(AppError::from);
-    let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
     let mut config = sia_sandbox::SandboxConfig::for_tests();
     config.salesforce.user_count = USERS;
     config.salesforce.page_size = 2000;
     let started = Instant::now();
-    state.demo = Some(DemoServices::start_with(config));
+    let state = support::demo_state(dir.path(), config);
     println!(
         "stand-ins with a {USERS}-user org started in {} ms",
         started.elapsed().as_millis()
@@ -103,34 +100,5 @@ async fn measure(state: &Arc<AppState>, running: &RunningSandbox, extra: &[Strin
             s.blocked,
             requests.len(),
         );
-    }
-}
-
-/// Signs SIA Setup in to the Salesforce stand-in (auto-approve) as the admin would.
-async fn sign_in(state: &Arc<AppState>) {
-    let settings = api::salesforce::salesforce_overview(state)
-        .await
-        .expect("overview")
-        .settings;
-    let started = api::salesforce::salesforce_connect(
-        state,
-        Arc::new(sia_app::events::NoEvents),
-        settings,
-        |_| false,
-    )
-    .await
-    .expect("connect");
-    reqwest::get(&started.authorize_url)
-        .await
-        .expect("authorize");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while api::salesforce::salesforce_overview(state)
-        .await
-        .expect("overview")
-        .connection
-        .is_none()
-    {
-        assert!(Instant::now() < deadline, "the sign-in did not finish");
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -4,13 +4,12 @@
 
 use std::sync::Arc;
 
+use sia_app::AppState;
 use sia_app::api;
-use sia_app::demo::DemoServices;
 use sia_app::mode::ActionsAccess;
-use sia_app::{AppError, AppState, RunMode};
 use sia_core::{Evidence, StatusSource, StepId, StepState};
-use sia_vault::Vault;
-use sia_vault::testing::FaultyStore;
+
+mod support;
 
 struct Guided {
     state: Arc<AppState>,
@@ -19,14 +18,7 @@ struct Guided {
 
 fn guided() -> Guided {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _faults) = FaultyStore::create().unwrap();
-    let vault = Vault::with_store(store, "mock keychain", dir.path())
-        .map(Arc::new)
-        .map_err(AppError::from);
-    let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
-    state.demo = Some(DemoServices::start_with(
-        sia_sandbox::SandboxConfig::for_tests(),
-    ));
+    let state = support::demo_state(dir.path(), sia_sandbox::SandboxConfig::for_tests());
     let mode = state
         .set_demo_actions_access(ActionsAccess::Guided)
         .unwrap();
@@ -149,42 +141,10 @@ async fn steps_3_and_4_are_checked_by_the_chosen_api_users_calls() {
     assert_eq!(error.code, "marketo_no_api_user_chosen");
 }
 
-/// Signs SIA Setup in to the Salesforce stand-in as the admin would: the app listens on loopback,
-/// and a client playing the browser follows the authorize URL back to it.
-async fn sign_in(state: &Arc<AppState>) {
-    let settings = api::salesforce::salesforce_overview(state)
-        .await
-        .unwrap()
-        .settings;
-    let started = api::salesforce::salesforce_connect(
-        state,
-        Arc::new(sia_app::events::NoEvents),
-        settings,
-        |_| false,
-    )
-    .await
-    .unwrap();
-    let answer = reqwest::get(&started.authorize_url).await.unwrap();
-    assert!(answer.status().is_success());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while api::salesforce::salesforce_overview(state)
-        .await
-        .unwrap()
-        .connection
-        .is_none()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the sign-in did not finish"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn step_2_is_checked_by_the_admins_oauth_token_for_actions_never_by_the_apps_sign_in() {
     let g = guided();
-    sign_in(&g.state).await;
+    support::sign_in(&g.state).await;
     let check = api::salesforce::salesforce_actions_app(&g.state)
         .await
         .unwrap();

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sia_app::AppState;
 use sia_app::api;
-use sia_app::demo::DemoServices;
 use sia_app::tracker::{ActivationSource, ActivationState, ActivationTracker};
-use sia_app::{AppError, AppState, RunMode};
 use sia_sandbox::RunningSandbox;
 use sia_sandbox::salesforce::SeedUser;
-use sia_vault::Vault;
-use sia_vault::testing::FaultyStore;
+
+mod support;
+use support::{sandbox, sign_in};
 
 struct Demo {
     state: Arc<AppState>,
@@ -22,67 +22,10 @@ struct Demo {
 /// Demo mode with the Actions admin API (so the app's own invite jobs can run) on OS ports.
 fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _faults) = FaultyStore::create().unwrap();
-    let vault = Vault::with_store(store, "mock keychain", dir.path())
-        .map(Arc::new)
-        .map_err(AppError::from);
-    let mut state = AppState::open_with_vault(dir.path(), RunMode::Demo, "en-US".into(), vault);
-    state.demo = Some(DemoServices::start_with(
-        sia_sandbox::SandboxConfig::for_tests(),
-    ));
+    let state = support::demo_state(dir.path(), sia_sandbox::SandboxConfig::for_tests());
     Demo {
         state: Arc::new(state),
         _dir: dir,
-    }
-}
-
-fn sandbox(state: &AppState) -> &RunningSandbox {
-    match state.demo.as_ref() {
-        Some(DemoServices::Running(running)) => running,
-        _ => panic!("the demo services did not start"),
-    }
-}
-
-/// Signs SIA Setup in to the Salesforce stand-in as the admin would (see tests/guided.rs).
-async fn sign_in(state: &Arc<AppState>) {
-    let settings = api::salesforce::salesforce_overview(state)
-        .await
-        .unwrap()
-        .settings;
-    let started = api::salesforce::salesforce_connect(
-        state,
-        Arc::new(sia_app::events::NoEvents),
-        settings,
-        |_| false,
-    )
-    .await
-    .unwrap();
-    let answer = reqwest::get(&started.authorize_url).await.unwrap();
-    assert!(answer.status().is_success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while api::salesforce::salesforce_overview(state)
-        .await
-        .unwrap()
-        .connection
-        .is_none()
-    {
-        assert!(Instant::now() < deadline, "the sign-in did not finish");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // The sign-in ends with its own check of step 2 (OauthToken): let it finish, so the queries
-    // counted below are the tracker's alone.
-    while state
-        .with_store(|s| s.dashboard())
-        .unwrap()
-        .steps
-        .iter()
-        .all(|s| s.step != sia_core::StepId::ConnectSalesforce || s.checked_at.is_none())
-    {
-        assert!(
-            Instant::now() < deadline,
-            "step 2's check after sign-in did not finish"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
