@@ -76,11 +76,17 @@ describe("signing in to Salesforce in the real window", () => {
         { what: "step 2 to be done" },
       );
       await (await session.find('li[data-step="installPackage"] button')).click();
+      // Opening the step checks it in the background; the admin's own check follows that one.
+      await session.waitFor(
+        `return document.querySelector("[data-testid=evidence]")?.dataset.kind === "msiPackage" || null;`,
+        [],
+        { what: "step 6's own check as it opens", timeout: 40000 },
+      );
       await (await session.find('[data-testid="salesforce-checks"] .button-primary')).click();
       const pkg = await session.waitFor(
         `return document.querySelector("[data-package]")?.dataset.package || null;`,
         [],
-        { what: "the package check", timeout: 20000 },
+        { what: "the package check", timeout: 40000 },
       );
       assert.ok(["installed", "missing", "outdated"].includes(pkg), pkg);
       writeFileSync(path.join(screenshots, "step-installPackage-en.png"), await session.screenshot());
