@@ -414,7 +414,8 @@ fn sync_estimate(state: &AppState, user: &str, calls_today: u64) -> AppResult<Ev
     })
 }
 
-fn now() -> String {
+/// Now, as the RFC 3339 UTC text every "checked at" carries.
+pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

@@ -1,6 +1,11 @@
 //! The facts a CSV import checks rows against: who is invited or active in Actions, the teams, the
 //! free seats, and (when Salesforce is connected) its active users. A service that cannot answer
 //! never blocks an import: its checks are left out and named in `skipped_checks` for the UI.
+//!
+//! Read once per intent: opening the invite form or an import reads it afresh; the checks that
+//! follow (each "Check list" on the form) reuse that read, and say when it was taken.
+
+use std::time::{Duration, Instant};
 
 use sia_actions::ActionsClient;
 use sia_csv::{Directory, DirectoryCheck, SalesforceUser, SkippedCheck};
@@ -15,10 +20,52 @@ const ACTIONS_CHECKS: [DirectoryCheck; 3] = [
     DirectoryCheck::TeamsExist,
 ];
 
+/// How long a read serves the follow-up checks of the same intent. Long enough for an admin to
+/// type a list after the form opens; an invite job that sends anything ends it early.
+const FOLLOW_UP_REUSE: Duration = Duration::from_secs(600);
+
+/// The last directory read, for the follow-ups of the intent that read it. The lock is held
+/// while a read is under way, so two callers never read the services twice at once.
+#[derive(Default)]
+pub struct DirectoryCache {
+    last: tokio::sync::Mutex<Option<(Directory, Instant)>>,
+}
+
+/// Whether a caller starts an intent (read afresh) or follows one (reuse a recent read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Fresh,
+    FollowUp,
+}
+
+impl DirectoryCache {
+    /// The directory, read afresh or reused as `how` says; its `read_at` tells when it was read.
+    pub async fn get(&self, state: &AppState, how: Read) -> Result<Directory, AppError> {
+        let mut last = self.last.lock().await;
+        if how == Read::FollowUp
+            && let Some((directory, at)) = last.as_ref()
+            && at.elapsed() < FOLLOW_UP_REUSE
+        {
+            return Ok(directory.clone());
+        }
+        let directory = load(state).await?;
+        *last = Some((directory.clone(), Instant::now()));
+        Ok(directory)
+    }
+
+    /// Forgets the last read: after invites were sent, seats and invitees have changed.
+    pub async fn forget(&self) {
+        *self.last.lock().await = None;
+    }
+}
+
 /// Reads the directory from the Actions admin API the app works with and from Salesforce.
 /// Failures of either service become skipped checks, not errors.
-pub async fn load(state: &AppState) -> Result<Directory, AppError> {
-    let mut directory = Directory::default();
+async fn load(state: &AppState) -> Result<Directory, AppError> {
+    let mut directory = Directory {
+        read_at: Some(crate::checks::now()),
+        ..Directory::default()
+    };
     match actions_directory(state).await {
         Ok(actions) => {
             directory.invited = actions.invited;

@@ -36,7 +36,7 @@ impl ImportState {
     }
 
     /// Opens `path` with the locale as the encoding hint and checks rows against `directory`
-    /// (see `crate::directory::load`); keeps the session, replacing any other.
+    /// (see `crate::directory`); keeps the session, replacing any other.
     pub fn open(
         &self,
         path: &Path,
@@ -113,7 +113,11 @@ pub fn locale_tag(os_locale: &str) -> Option<String> {
 pub async fn open_dropped(state: &AppState, events: &dyn Events, path: PathBuf) {
     let import = state.import.clone();
     let locale = locale_tag(&state.os_locale);
-    let outcome = match crate::directory::load(state).await {
+    let outcome = match state
+        .directory
+        .get(state, crate::directory::Read::Fresh)
+        .await
+    {
         Ok(directory) => tokio::task::spawn_blocking(move || import.open(&path, locale, directory))
             .await
             .unwrap_or_else(|_| {

@@ -88,6 +88,8 @@ pub struct InviteFormInfo {
     pub teams: Vec<String>,
     pub workspaces: Vec<String>,
     pub seats_left: Option<u32>,
+    /// When the instance's directory was read (RFC 3339 UTC): the list checks that follow reuse it.
+    pub directory_read_at: Option<String>,
 }
 
 /// A job's results screen.
@@ -458,9 +460,10 @@ pub fn target(state: &AppState) -> AppResult<Target> {
 
 /// What the checks know: the instance's directory (invited and active users, teams, workspaces,
 /// seats; a service that cannot answer only leaves its checks out) plus the addresses this app's
-/// own jobs settled (known even before the instance lists them).
-pub async fn directory(state: &AppState) -> AppResult<Directory> {
-    let mut directory = crate::directory::load(state).await?;
+/// own jobs settled (known even before the instance lists them). `how`: the form's opening reads
+/// afresh, its checks follow up on that read.
+pub async fn directory(state: &AppState, how: crate::directory::Read) -> AppResult<Directory> {
+    let mut directory = state.directory.get(state, how).await?;
     directory.invited.extend(state.invite.known_emails()?);
     Ok(directory)
 }
@@ -477,6 +480,7 @@ pub fn form_info(directory: &Directory) -> InviteFormInfo {
         teams,
         workspaces: directory.workspaces.clone().unwrap_or_default(),
         seats_left: directory.seats_left,
+        directory_read_at: directory.read_at.clone(),
     }
 }
 

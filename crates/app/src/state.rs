@@ -56,6 +56,8 @@ pub struct AppState {
     pub marketo: crate::marketo::MarketoState,
     /// Step 5's invite jobs, journaled in `invites.sqlite` in the data folder.
     pub invite: crate::invite::InviteState,
+    /// The last read of who is in Actions and Salesforce, for the checks of one intent.
+    pub directory: crate::directory::DirectoryCache,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -132,6 +134,7 @@ impl AppState {
             import: Default::default(),
             marketo: Default::default(),
             invite: crate::invite::InviteState::new(Some(data_dir.join(INVITE_JOURNAL))),
+            directory: Default::default(),
         }
     }
 

@@ -265,3 +265,63 @@ async fn without_salesforce_the_tracker_says_so() {
         .unwrap_err();
     assert_eq!(error.code, "salesforce_not_connected");
 }
+
+/// One intent reads the directory once: the form's opening reads Actions and Salesforce, the
+/// list checks that follow reuse that read (and say when it was taken); sending invites ends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_invite_form_reads_the_directory_once_per_intent() {
+    let d = demo();
+    let sandbox = sandbox(&d.state);
+    sign_in(&d.state).await;
+    let p = picks(sandbox);
+    let reads = |from: usize| {
+        sandbox
+            .log()
+            .entries()
+            .into_iter()
+            .skip(from)
+            .filter(|e| {
+                (e.service == "actions" && e.method == "GET")
+                    || (e.service == "salesforce" && e.path.ends_with("/query"))
+            })
+            .count()
+    };
+
+    let before = sandbox.log().len();
+    let form = api::invite::invite_form_info(&d.state).await.unwrap();
+    let on_opening = reads(before);
+    assert!(on_opening > 0, "opening the form reads the directory");
+    let read_at = form.directory_read_at.expect("the form says when it read");
+
+    let after_form = sandbox.log().len();
+    for list in ["a.one@example.com", "a.one@example.com\nb.two@example.com"] {
+        let check = api::invite::invite_check(
+            &d.state,
+            list.into(),
+            vec!["Everyone".into()],
+            sia_csv::Role::User,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(check.check.directory_read_at.as_deref(), Some(&*read_at));
+    }
+    assert_eq!(reads(after_form), 0, "the checks reuse the form's read");
+
+    // Sending changes seats and invitees: the next check reads again.
+    invite(&d.state, &[&p.waiting.invite_email]).await;
+    let after_job = sandbox.log().len();
+    api::invite::invite_check(
+        &d.state,
+        "d.four@example.com".into(),
+        vec!["Everyone".into()],
+        sia_csv::Role::User,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        reads(after_job) > 0,
+        "after a job the directory is read again"
+    );
+}

@@ -49,6 +49,8 @@ pub struct PeopleCheck {
     pub people: Vec<CheckedPerson>,
     pub counts: Counts,
     pub seats_left: Option<u32>,
+    /// When the directory these checks used was read (RFC 3339 UTC); `None` if it never was.
+    pub directory_read_at: Option<String>,
     /// The valid entries, ready for the invite engine (not sent to the UI twice).
     #[serde(skip)]
     #[ts(skip)]
@@ -171,6 +173,7 @@ pub fn check_people(
         people: checked,
         counts: session.counts(),
         seats_left: session.directory().seats_left,
+        directory_read_at: session.directory().read_at.clone(),
         rows: session
             .confirmed_rows(InvalidPolicy::SkipInvalid)
             .unwrap_or_default(),

@@ -28,6 +28,8 @@ pub struct Directory {
     /// Checks the caller could not fill (a service unreachable or not connected), so the UI can
     /// say which problems this import cannot see. The matching fields above are empty or `None`.
     pub skipped_checks: Vec<SkippedCheck>,
+    /// When the services were read (RFC 3339 UTC), so the UI can say how old the checks' facts are.
+    pub read_at: Option<String>,
 }
 
 /// A group of checks that needs a service's facts.

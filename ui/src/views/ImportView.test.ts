@@ -66,6 +66,7 @@ function summary(
     counts: counts(),
     seatsLeft: null,
     skippedChecks: [],
+    directoryReadAt: null,
     sheets: [],
     sheet: null,
     complete: true,

@@ -63,6 +63,7 @@ const checked: CsvPeopleCheck = {
   ],
   counts: { rows: 4, valid: 2, invalid: 2, duplicates: 0, blank: 0, footer: 0, cleaned: 0 },
   seatsLeft: null,
+  directoryReadAt: null,
 };
 
 const summary = (over: Partial<InviteJobSummary> = {}): InviteJobSummary => ({
@@ -158,7 +159,12 @@ function backend(overview: InviteOverview = { running: null, unfinished: [] }) {
       calls.push({ cmd, args: a });
       switch (cmd) {
         case "invite_form_info":
-          return { teams: ["Everyone", "Sales"], workspaces: [], seatsLeft: 40 };
+          return {
+            teams: ["Everyone", "Sales"],
+            workspaces: [],
+            seatsLeft: 40,
+            directoryReadAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+          };
         case "invite_overview":
           return { ...overview, running };
         case "invite_check":
@@ -200,6 +206,14 @@ afterEach(() => {
 });
 
 describe("individual invites", () => {
+  it("says how old the facts are that the list is checked against", async () => {
+    backend();
+    render(InviteView);
+    expect((await screen.findByTestId("invite-directory-read-at")).textContent?.trim()).toBe(
+      "Checks use what Actions and Salesforce said 5 minutes ago.",
+    );
+  });
+
   it("sends the pasted list as typed, with Everyone preselected, and shows who will and will not be invited", async () => {
     const calls = backend();
     render(InviteView);
@@ -373,7 +387,7 @@ describe("step 5's ways in", () => {
       if (cmd === "dashboard") return dashboard();
       if (cmd === "invite_overview") return { running: null, unfinished: [entry] };
       if (cmd === "invite_form_info")
-        return { teams: ["Everyone"], workspaces: [], seatsLeft: null };
+        return { teams: ["Everyone"], workspaces: [], seatsLeft: null, directoryReadAt: null };
       return null;
     });
     render(App);

@@ -11,6 +11,7 @@ use sia_csv::{
     Delimiter, EditOutcome, InvalidPolicy, Page, RowFilter, Summary, TargetField, template,
 };
 
+use crate::directory::Read;
 use crate::error::{AppError, AppResult};
 use crate::import::{ImportState, locale_tag};
 use crate::state::AppState;
@@ -40,7 +41,7 @@ fn import(state: &AppState) -> ImportState {
 /// Opens a file chosen with Browse (a dropped file takes the same route through the window hook).
 /// Rows are checked against the Actions instance and Salesforce as they are now.
 pub async fn import_open(state: &AppState, path: PathBuf) -> AppResult<Summary> {
-    let directory = crate::directory::load(state).await?;
+    let directory = state.directory.get(state, Read::Fresh).await?;
     let import = import(state);
     let locale = locale_tag(&state.os_locale);
     blocking(move || import.open(&path, locale, directory)).await
@@ -49,7 +50,7 @@ pub async fn import_open(state: &AppState, path: PathBuf) -> AppResult<Summary> 
 /// Reads the Actions instance and Salesforce again and re-checks every row (edits are kept):
 /// after inviting someone elsewhere, or once a service that was unreachable answers.
 pub async fn import_refresh_directory(state: &AppState) -> AppResult<Summary> {
-    let directory = crate::directory::load(state).await?;
+    let directory = state.directory.get(state, Read::Fresh).await?;
     let import = import(state);
     blocking(move || import.with(|s| Ok(s.set_directory(directory)))).await
 }

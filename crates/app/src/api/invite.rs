@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use sia_csv::{InvalidPolicy, InviteRow, PeopleDefaults, Role};
 use sia_invite::{InviteRevokeSummary, Invitee};
 
+use crate::directory::Read;
 use crate::error::{AppError, AppResult};
 use crate::events::SharedEvents;
 use crate::invite::{
@@ -25,7 +26,9 @@ async fn blocking<T: Send + 'static>(
 
 /// Teams, workspaces and seats the form offers.
 pub async fn invite_form_info(state: &AppState) -> AppResult<InviteFormInfo> {
-    Ok(invite::form_info(&invite::directory(state).await?))
+    Ok(invite::form_info(
+        &invite::directory(state, Read::Fresh).await?,
+    ))
 }
 
 /// Checks a typed or pasted list with the import's cleaning and validation; keeps its valid people.
@@ -36,7 +39,7 @@ pub async fn invite_check(
     role: Role,
     workspace: Option<String>,
 ) -> AppResult<InviteListCheck> {
-    let directory = invite::directory(state).await?;
+    let directory = invite::directory(state, Read::FollowUp).await?;
     let defaults = PeopleDefaults {
         teams,
         role,
@@ -59,6 +62,7 @@ pub async fn invite_start_checked(
 ) -> AppResult<InviteStarted> {
     let target = invite::target(state)?;
     let invitees = state.invite.take_checked(check_id)?;
+    state.directory.forget().await;
     state
         .invite
         .start(events, target, FORM_SOURCE, &invitees)
@@ -82,6 +86,7 @@ pub async fn invite_start_import(
     })
     .await?;
     let source = format!("{CSV_SOURCE_PREFIX}{file_name}");
+    state.directory.forget().await;
     state.invite.start(events, target, &source, &invitees)
 }
 
@@ -111,6 +116,7 @@ pub async fn invite_resume_job(
     cancel: bool,
 ) -> AppResult<InviteStarted> {
     let target = invite::target(state)?;
+    state.directory.forget().await;
     state.invite.resume_job(events, target, &job_id, cancel)
 }
 
@@ -155,6 +161,7 @@ pub async fn invite_revoke(state: &AppState, job_id: String) -> AppResult<Invite
     }
     let target = invite::target(state)?;
     let journal = state.invite.journal()?;
+    state.directory.forget().await;
     Ok(sia_invite::revoke_pending(&journal, &job_id, target.tokens).await?)
 }
 

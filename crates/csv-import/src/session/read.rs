@@ -21,6 +21,7 @@ impl ImportSession {
             counts: self.counts,
             seats_left: self.dir.seats_left,
             skipped_checks: self.directory.skipped_checks.clone(),
+            directory_read_at: self.directory.read_at.clone(),
             sheets: self.sheets.clone(),
             sheet: self.sheet.clone(),
             complete: self.complete,

@@ -66,6 +66,8 @@ pub struct Summary {
     pub seats_left: Option<u32>,
     /// Checks that did not run because a service's facts were missing (see `Directory`).
     pub skipped_checks: Vec<SkippedCheck>,
+    /// When the directory the rows were checked against was read (RFC 3339 UTC).
+    pub directory_read_at: Option<String>,
     pub sheets: Vec<String>,
     pub sheet: Option<String>,
     /// False for a head-only preview: counts cover only the first rows.

@@ -5,4 +5,8 @@ import type { CsvCounts } from "./CsvCounts";
 /**
  * The checked list: every entry with its verdict, the counts, and the people to invite.
  */
-export type CsvPeopleCheck = { people: Array<CsvCheckedPerson>, counts: CsvCounts, seatsLeft: number | null, };
+export type CsvPeopleCheck = { people: Array<CsvCheckedPerson>, counts: CsvCounts, seatsLeft: number | null, 
+/**
+ * When the directory these checks used was read (RFC 3339 UTC); `None` if it never was.
+ */
+directoryReadAt: string | null, };

@@ -18,7 +18,11 @@ headers: Array<string>, columns: number, mapping: CsvMapping, counts: CsvCounts,
 /**
  * Checks that did not run because a service's facts were missing (see `Directory`).
  */
-skippedChecks: Array<CsvSkippedCheck>, sheets: Array<string>, sheet: string | null, 
+skippedChecks: Array<CsvSkippedCheck>, 
+/**
+ * When the directory the rows were checked against was read (RFC 3339 UTC).
+ */
+directoryReadAt: string | null, sheets: Array<string>, sheet: string | null, 
 /**
  * False for a head-only preview: counts cover only the first rows.
  */

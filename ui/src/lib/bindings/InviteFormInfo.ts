@@ -7,4 +7,8 @@ export type InviteFormInfo = {
 /**
  * Known teams (Everyone first); empty when the instance's teams are not known.
  */
-teams: Array<string>, workspaces: Array<string>, seatsLeft: number | null, };
+teams: Array<string>, workspaces: Array<string>, seatsLeft: number | null, 
+/**
+ * When the instance's directory was read (RFC 3339 UTC): the list checks that follow reuse it.
+ */
+directoryReadAt: string | null, };
