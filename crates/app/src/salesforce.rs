@@ -48,6 +48,10 @@ pub struct SalesforceState {
     client: tokio::sync::Mutex<Option<Arc<SalesforceClient>>>,
     /// A signed-in session waiting for the admin's "only for this session" choice.
     pending: Mutex<Option<(Environment, Session)>>,
+    /// Held while steps 6 and 7 are read: a step's own check as it opens and the admin's click
+    /// on "Check" then run one after the other, never as two interleaved sets of Tooling queries
+    /// whose results land in either order.
+    pub checks: tokio::sync::Mutex<()>,
 }
 
 impl SalesforceState {

@@ -172,6 +172,7 @@ pub async fn salesforce_disconnect(state: &AppState) -> AppResult<()> {
 
 /// Checks steps 6 and 7 in the connected org and records what it found.
 pub async fn salesforce_check(state: &AppState) -> AppResult<SalesforceChecks> {
+    let _one_at_a_time = state.salesforce.checks.lock().await;
     let consumer_key = settings(state)?.consumer_key;
     let client = state.salesforce.client(state, &consumer_key).await?;
     let package = client.package_status(REQUIRED_PACKAGE).await?;
