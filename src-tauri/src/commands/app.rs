@@ -8,7 +8,7 @@ use sia_app::mode::{ActionsAccess, Mode};
 use sia_app::state::AppState;
 use sia_core::{Dashboard, PrerequisiteId, StepId, Theme};
 use std::sync::Arc;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, Arc<AppState>>) -> AppResult<AppInfo> {
@@ -56,8 +56,8 @@ pub async fn set_theme(state: State<'_, Arc<AppState>>, theme: Theme) -> AppResu
 /// Remembers the other mode, then restarts through the event loop, so the quit handler runs
 /// (an invite job stops resumable) and plugins let go before the new process starts.
 #[tauri::command]
-pub async fn switch_launch_mode(
-    app: AppHandle,
+pub async fn switch_launch_mode<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, Arc<AppState>>,
     demo: bool,
 ) -> AppResult<()> {
