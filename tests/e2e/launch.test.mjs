@@ -122,6 +122,18 @@ describe("switching between the demo and the real setup from the window", () => 
       await badge(session, "real-guided");
       await session.waitFor(`return document.querySelector("[data-testid=first-run]") ? true : null;`);
       await save(session, "first-run-en.png");
+      const zh = loadCatalogue("zh-TW");
+      await click(session, 'button[data-lang="zh-TW"]');
+      await session.waitFor(
+        `return document.querySelector("[data-testid=first-run] h2")?.textContent === arguments[0] || null;`,
+        [zh.firstRun.heading],
+      );
+      await save(session, "first-run-zh-TW.png");
+      await click(session, 'button[data-lang="en"]');
+      await session.waitFor(
+        `return document.querySelector("[data-testid=first-run] h2")?.textContent === arguments[0] || null;`,
+        [en.firstRun.heading],
+      );
       // The restarted process is the demo: it opens the demo's own data folder.
       return restartBy(session, "[data-testid=first-run-demo]", dataDir, () =>
         existsSync(path.join(dataDir, "demo", "setup.db")),
@@ -137,6 +149,8 @@ describe("switching between the demo and the real setup from the window", () => 
       await save(session, "launch-demo-en.png");
       await click(session, "[data-testid=open-settings]");
       await click(session, "[data-testid=launch-switch-button]");
+      await session.waitFor(`return document.querySelector("[data-testid=launch-confirm]") ? true : null;`);
+      await save(session, "launch-settings-demo-en.png");
       return restartBy(session, "[data-testid=launch-confirm]", dataDir);
     });
     assert.equal(readFileSync(path.join(dataDir, "launch-mode"), "utf8").trim(), "real");
