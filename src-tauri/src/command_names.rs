@@ -12,6 +12,8 @@ macro_rules! with_app_commands {
             app::confirm_step,
             app::confirm_prerequisite,
             app::set_language,
+            app::set_theme,
+            app::switch_launch_mode,
             app::ui_ready,
             app::set_demo_actions_access,
             app::refresh_checks,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tauri::Manager;
 
 pub use sia_app::{actions, demo, directory, error, invite, locale, state};
-use state::{AppState, RunMode};
+use state::AppState;
 
 macro_rules! invoke_handler {
     ($($area:ident :: $name:ident),* $(,)?) => {
@@ -38,7 +38,6 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let mode = RunMode::from_env();
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -46,7 +45,18 @@ pub fn run() {
         .on_window_event(import::open_on_drop)
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;
-            let state = AppState::start(app_data, mode, started.clone());
+            // `--demo`/`SIA_DEMO`, else the mode last chosen in the window, else the real services.
+            let launch = sia_app::launch::for_window(&state::base_dir(app_data.clone()));
+            let state = AppState::start(app_data, launch.mode, started.clone()).launched(launch);
+            // A dark look starts dark: the window's own background shows until the page paints
+            // (the page then sets its theme before its first paint, ui/src/lib/theme.ts).
+            if let Some(window) = app.get_webview_window("main") {
+                let os_dark = window.theme().is_ok_and(|t| t == tauri::Theme::Dark);
+                if state.theme().is_dark(os_dark) {
+                    let _ =
+                        window.set_background_color(Some(tauri::window::Color(18, 20, 23, 255)));
+                }
+            }
             app.manage(Arc::new(state));
             Ok(())
         })

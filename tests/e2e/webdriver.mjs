@@ -8,6 +8,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecc";
+
+/** WebDriver's codes for the keys that are not characters. */
+export const KEY = {
+  Tab: "\uE004",
+  Enter: "\uE007",
+  Shift: "\uE008",
+  Alt: "\uE00A",
+  Escape: "\uE00C",
+  Space: "\uE00D",
+};
+
 // WebKitWebDriver may answer with the legacy key; take whichever is there.
 const elementId = (value) => value[ELEMENT] ?? value.ELEMENT ?? Object.values(value)[0];
 
@@ -154,6 +165,28 @@ export class Session {
       "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
     );
     return Buffer.from(await request("GET", `${this.base}/screenshot`), "base64");
+  }
+
+  /**
+   * Presses keys as a person would (W3C key actions, no element is clicked). Each item is a key
+   * ("a", KEY.Tab) or a chord: an array pressed in order and released in reverse (KEY.Alt, "7").
+   */
+  async keys(...items) {
+    const actions = [];
+    for (const item of items) {
+      const chord = Array.isArray(item) ? item : [...item].length === 1 ? [item] : null;
+      if (!chord) {
+        // A string of several characters: typed one after another.
+        for (const ch of item) actions.push({ type: "keyDown", value: ch }, { type: "keyUp", value: ch });
+        continue;
+      }
+      for (const key of chord) actions.push({ type: "keyDown", value: key });
+      for (const key of [...chord].reverse()) actions.push({ type: "keyUp", value: key });
+    }
+    await request("POST", `${this.base}/actions`, {
+      actions: [{ type: "key", id: "keyboard", actions }],
+    });
+    await request("DELETE", `${this.base}/actions`).catch(() => {});
   }
 
   async setTimeouts(ms) {

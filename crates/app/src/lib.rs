@@ -13,6 +13,7 @@ pub mod events;
 pub mod guided;
 pub mod import;
 pub mod invite;
+pub mod launch;
 pub mod locale;
 pub mod marketo;
 pub mod mode;

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
-use sia_core::{Preference, SetupStore};
+use sia_core::{Preference, SetupStore, Theme};
 use sia_vault::{Environment, Vault};
 
 use crate::demo::DemoServices;
 use crate::error::AppError;
+use crate::launch::{Launch, LaunchSource};
 use crate::locale::{self, UiLanguage};
 use crate::salesforce::SalesforceState;
 
@@ -24,15 +25,11 @@ pub enum RunMode {
 }
 
 impl RunMode {
-    /// `--demo` on the command line, or `SIA_DEMO=1` in the environment.
+    /// `--demo` on the command line, or `SIA_DEMO=1` in the environment (`sia`, which does not
+    /// follow the window's remembered choice: a script says what it runs against).
     pub fn from_env() -> Self {
-        let flag = std::env::args().any(|a| a == "--demo");
-        let var = std::env::var("SIA_DEMO").is_ok_and(|v| v == "1" || v == "true");
-        if flag || var {
-            RunMode::Demo
-        } else {
-            RunMode::Live
-        }
+        let env = std::env::var("SIA_DEMO").ok();
+        crate::launch::resolve(std::env::args(), env.as_deref(), None).mode
     }
 }
 
@@ -40,6 +37,12 @@ pub struct AppState {
     pub store: Mutex<SetupStore>,
     /// Stand-ins or real services; `mode()` adds how Actions is reached.
     pub run_mode: RunMode,
+    /// Why this run has its mode (a flag, the environment, the admin's choice), for the window's
+    /// switch between the demo and the real setup.
+    pub launch: Launch,
+    /// The base data folder (both modes' folders hang off it), where the chosen mode is
+    /// remembered; unknown for a state opened on a bare folder (tests), which cannot switch.
+    pub base_dir: Option<PathBuf>,
     pub os_locale: String,
     /// Set when the progress file could not be opened: the app then runs on an
     /// in-memory store and says so, instead of refusing to start or overwriting the file.
@@ -85,8 +88,10 @@ impl AppState {
     /// The app as a window or `sia` starts it: the data folder for `mode` under `app_data_dir`
     /// (or `SIA_DATA_DIR`), the demo's stand-ins started in demo mode, remembered mappings loaded.
     pub fn start(app_data_dir: PathBuf, mode: RunMode, started: StartClock) -> Self {
-        let dir = data_dir(app_data_dir, mode);
+        let base = base_dir(app_data_dir);
+        let dir = mode_dir(&base, mode);
         let mut state = AppState::open(&dir, mode, locale::os_locale());
+        state.base_dir = Some(base);
         state.started = started;
         if mode == RunMode::Demo {
             state.demo = Some(DemoServices::start(&dir));
@@ -125,6 +130,11 @@ impl AppState {
         Self {
             store: Mutex::new(store),
             run_mode: mode,
+            launch: Launch {
+                mode,
+                source: LaunchSource::Default,
+            },
+            base_dir: None,
             os_locale,
             store_problem,
             started: StartClock::now(),
@@ -146,6 +156,21 @@ impl AppState {
             .as_deref()
             .and_then(locale::from_tag)
             .unwrap_or_else(|| locale::from_os_locale(&self.os_locale))
+    }
+
+    /// As the window started: why it has its mode (see `launch::for_window`).
+    pub fn launched(mut self, launch: Launch) -> Self {
+        self.launch = launch;
+        self
+    }
+
+    /// The look the admin chose; "follow the OS" until they choose.
+    pub fn theme(&self) -> Theme {
+        self.with_store(|s| s.preference(Preference::Theme))
+            .ok()
+            .flatten()
+            .map(|tag| Theme::from_tag(&tag))
+            .unwrap_or_default()
     }
 
     /// Which set of credentials the app works with: the demo's own in demo mode,
@@ -198,9 +223,19 @@ pub fn default_app_data_dir() -> PathBuf {
 /// temporary folder), else the OS app-data folder; demo runs keep their own subfolder
 /// so trying the demo never touches a real setup's progress.
 pub fn data_dir(app_data_dir: PathBuf, mode: RunMode) -> PathBuf {
-    let base = std::env::var_os("SIA_DATA_DIR")
+    mode_dir(&base_dir(app_data_dir), mode)
+}
+
+/// The folder both modes hang off: `SIA_DATA_DIR` if set, else the OS app-data folder.
+pub fn base_dir(app_data_dir: PathBuf) -> PathBuf {
+    std::env::var_os("SIA_DATA_DIR")
         .map(PathBuf::from)
-        .unwrap_or(app_data_dir);
+        .unwrap_or(app_data_dir)
+}
+
+/// One mode's folder under the base folder.
+pub fn mode_dir(base: &Path, mode: RunMode) -> PathBuf {
+    let base = base.to_path_buf();
     match mode {
         RunMode::Demo => base.join("demo"),
         RunMode::Live => base,

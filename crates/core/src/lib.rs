@@ -11,4 +11,4 @@ pub use error::CoreError;
 pub use evidence::{CheckProblem, Evidence};
 pub use status::{Dashboard, PrerequisiteStatus, StatusSource, StepState, StepStatus};
 pub use steps::{Attention, CheckResult, PrerequisiteId, Role, StepId};
-pub use store::{Preference, SetupStore, UiLanguage};
+pub use store::{Preference, SetupStore, Theme, UiLanguage};

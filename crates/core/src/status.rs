@@ -66,6 +66,10 @@ pub struct Dashboard {
     pub done_count: u8,
     /// The first step not done whose dependencies are done: where to go next.
     pub next_step: Option<StepId>,
+    /// Nothing done yet: no step begun, confirmed or checked and no prerequisite confirmed. The
+    /// window then offers the demo beside the real setup. A check that could not run (offline,
+    /// not signed in) is the app trying, not the admin starting, so it does not end the first run.
+    pub first_run: bool,
 }
 
 /// What the store knows about one step.
@@ -83,9 +87,17 @@ pub(crate) fn derive_dashboard(
     record_of: impl Fn(StepId) -> StepRecord,
 ) -> Dashboard {
     // First pass: each step on its own.
-    let mut steps: Vec<StepStatus> = StepId::ALL
+    let records: Vec<(StepId, StepRecord)> = StepId::ALL
         .into_iter()
-        .map(|step| own_status(step, &record_of(step)))
+        .map(|step| (step, record_of(step)))
+        .collect();
+    let first_run = prerequisites.iter().all(|p| !p.confirmed)
+        && records
+            .iter()
+            .all(|(_, r)| r.check.is_none() && r.confirmed_at.is_none() && r.started_at.is_none());
+    let mut steps: Vec<StepStatus> = records
+        .iter()
+        .map(|(step, record)| own_status(*step, record))
         .collect();
 
     // Second pass: a step the admin has begun while a step it needs is not
@@ -115,6 +127,7 @@ pub(crate) fn derive_dashboard(
         done_count: done.len() as u8,
         steps,
         next_step,
+        first_run,
     }
 }
 
@@ -264,5 +277,50 @@ mod tests {
                 Role::SalesforceAdmin
             ]
         );
+    }
+
+    #[test]
+    fn only_an_untouched_setup_is_a_first_run() {
+        assert!(dash(HashMap::new()).first_run);
+
+        // The app trying a check that could not run is not the admin starting.
+        let mut r = HashMap::new();
+        r.insert(
+            StepId::InstallPackage,
+            StepRecord {
+                problem: Some(CheckProblem {
+                    code: "salesforce_not_connected".into(),
+                    at: at(),
+                }),
+                ..Default::default()
+            },
+        );
+        assert!(dash(r).first_run);
+
+        for record in [
+            StepRecord {
+                started_at: Some(at()),
+                ..Default::default()
+            },
+            StepRecord {
+                confirmed_at: Some(at()),
+                ..Default::default()
+            },
+            StepRecord {
+                check: Some((CheckResult::InProgress, at())),
+                ..Default::default()
+            },
+        ] {
+            let mut r = HashMap::new();
+            r.insert(StepId::ConnectMarketo, record.clone());
+            assert!(!dash(r).first_run, "{record:?}");
+        }
+
+        let confirmed = vec![PrerequisiteStatus {
+            id: PrerequisiteId::ALL[0],
+            confirmed: true,
+            confirmed_at: Some(at()),
+        }];
+        assert!(!derive_dashboard(confirmed, |_| StepRecord::default()).first_run);
     }
 }

@@ -30,11 +30,52 @@ pub enum UiLanguage {
     ZhTw,
 }
 
+/// How the window looks: as the OS says (`prefers-color-scheme`), or always light or dark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Whether the window is dark, given whether the OS is.
+    pub fn is_dark(self, os_dark: bool) -> bool {
+        match self {
+            Theme::System => os_dark,
+            Theme::Light => false,
+            Theme::Dark => true,
+        }
+    }
+
+    /// The stored tag; a value this build does not know reads as "follow the OS".
+    pub fn from_tag(tag: &str) -> Self {
+        match tag {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+}
+
 /// Small settings that belong with the progress (not secrets: those live in the vault).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preference {
     /// The UI language the admin chose (`en`, `zh-TW`).
     Language,
+    /// The look the admin chose (`system`, `light`, `dark`).
+    Theme,
     /// The Salesforce sign-in settings (login host, consumer key, callback ports), as JSON.
     SalesforceLogin,
     /// How many people the step-4 preview counted with a Salesforce owner (to estimate time left).
@@ -58,6 +99,7 @@ impl Preference {
     fn key(self) -> &'static str {
         match self {
             Preference::Language => "language",
+            Preference::Theme => "theme",
             Preference::SalesforceLogin => "salesforceLogin",
             Preference::SyncExpectedPeople => "syncExpectedPeople",
             Preference::DemoActionsAccess => "demoActionsAccess",
@@ -381,6 +423,26 @@ mod tests {
             store.preference(Preference::Language).unwrap().as_deref(),
             Some("zh-TW")
         );
+    }
+
+    #[test]
+    fn the_theme_is_kept_and_an_unknown_one_follows_the_os() {
+        let dir = tempfile::tempdir().unwrap();
+        SetupStore::open(dir.path())
+            .unwrap()
+            .set_preference(Preference::Theme, Theme::Dark.tag())
+            .unwrap();
+        let store = SetupStore::open(dir.path()).unwrap();
+        let saved = store.preference(Preference::Theme).unwrap().unwrap();
+        assert_eq!(Theme::from_tag(&saved), Theme::Dark);
+        for theme in [Theme::System, Theme::Light, Theme::Dark] {
+            assert_eq!(Theme::from_tag(theme.tag()), theme);
+        }
+        assert_eq!(Theme::from_tag("sepia"), Theme::System);
+        assert!(Theme::System.is_dark(true) && !Theme::System.is_dark(false));
+        assert!(Theme::Dark.is_dark(false) && !Theme::Light.is_dark(true));
+        // The tag is what crosses IPC too: one spelling everywhere.
+        assert_eq!(serde_json::to_string(&Theme::Dark).unwrap(), "\"dark\"");
     }
 
     #[test]

@@ -6,9 +6,9 @@ use sia_app::error::AppResult;
 use sia_app::locale::UiLanguage;
 use sia_app::mode::{ActionsAccess, Mode};
 use sia_app::state::AppState;
-use sia_core::{Dashboard, PrerequisiteId, StepId};
+use sia_core::{Dashboard, PrerequisiteId, StepId, Theme};
 use std::sync::Arc;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, Arc<AppState>>) -> AppResult<AppInfo> {
@@ -46,6 +46,24 @@ pub async fn confirm_prerequisite(
 #[tauri::command]
 pub async fn set_language(state: State<'_, Arc<AppState>>, language: UiLanguage) -> AppResult<()> {
     api::app::set_language(&state, language).await
+}
+
+#[tauri::command]
+pub async fn set_theme(state: State<'_, Arc<AppState>>, theme: Theme) -> AppResult<()> {
+    api::app::set_theme(&state, theme).await
+}
+
+/// Remembers the other mode, then restarts through the event loop, so the quit handler runs
+/// (an invite job stops resumable) and plugins let go before the new process starts.
+#[tauri::command]
+pub async fn switch_launch_mode<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Arc<AppState>>,
+    demo: bool,
+) -> AppResult<()> {
+    api::app::switch_launch_mode(&state, demo)
+        .await
+        .map(|()| app.request_restart())
 }
 
 #[tauri::command]

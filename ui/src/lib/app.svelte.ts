@@ -9,6 +9,8 @@ import type { PrerequisiteId } from "./bindings/PrerequisiteId";
 import type { ActionsAccess } from "./bindings/ActionsAccess";
 import { ipc, isIpcError } from "./ipc";
 import { setLanguage } from "./i18n.svelte";
+import { applyTheme } from "./theme";
+import type { Theme } from "./bindings/Theme";
 
 export type View =
   | { kind: "dashboard" }
@@ -33,6 +35,8 @@ export const app = $state<{
   /** The error each screen raised last, until the admin dismisses it or an intent there succeeds. */
   errors: Partial<Record<ViewKey, IpcError>>;
   busy: boolean;
+  /** The admin chose "Start the real setup" on the first-run offer (this session). */
+  startedReal: boolean;
 }>({
   info: null,
   dashboard: null,
@@ -40,6 +44,7 @@ export const app = $state<{
   problem: null,
   errors: {},
   busy: false,
+  startedReal: false,
 });
 
 /** The error to show on screen `on` (the open one by default), if any. */
@@ -117,6 +122,7 @@ export async function load(): Promise<void> {
     app.info = info;
     app.dashboard = dashboard;
     setLanguage(info.language);
+    applyTheme(info.theme);
     app.problem = info.storeProblem ?? info.demoProblem;
   } catch (error) {
     app.problem = toIpcError(error);
@@ -166,6 +172,17 @@ export async function chooseLanguage(language: Language): Promise<void> {
   setLanguage(language);
   // Not the screen's own action: switching language must not hide the error being read.
   await attempt(() => ipc.setLanguage(language), { passive: true });
+}
+
+export async function chooseTheme(theme: Theme): Promise<void> {
+  applyTheme(theme);
+  if (app.info) app.info.theme = theme;
+  await attempt(() => ipc.setTheme(theme), { passive: true });
+}
+
+/** The other mode: remembered, then the app restarts into it (this page goes away on success). */
+export async function switchLaunchMode(demo: boolean): Promise<boolean> {
+  return (await attempt(() => ipc.switchLaunchMode(demo))) !== undefined;
 }
 
 export function openStep(step: StepId): void {

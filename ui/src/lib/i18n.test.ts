@@ -65,6 +65,8 @@ describe("the catalogues", () => {
       "app.title",
       "evidence.source.msiPackage",
       "evidence.source.remoteSites",
+      // The name printed on the key, in either language.
+      "keyboard.stepKey",
       "service.actions",
       "service.marketo",
       "service.salesforce",

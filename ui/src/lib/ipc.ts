@@ -20,6 +20,7 @@ import type { StepId } from "./bindings/StepId";
 import type { ActionsAccess } from "./bindings/ActionsAccess";
 import type { ActionsAppCheck } from "./bindings/ActionsAppCheck";
 import type { Mode } from "./bindings/Mode";
+import type { Theme } from "./bindings/Theme";
 
 export function isIpcError(value: unknown): value is IpcError {
   return (
@@ -49,6 +50,9 @@ export const ipc = {
   confirmPrerequisite: (id: PrerequisiteId, confirmed: boolean) =>
     call<Dashboard>("confirm_prerequisite", { id, confirmed }),
   setLanguage: (language: Language) => call<void>("set_language", { language }),
+  setTheme: (theme: Theme) => call<void>("set_theme", { theme }),
+  /** Remembers the demo (or the real setup) for the next start and restarts the app into it. */
+  switchLaunchMode: (demo: boolean) => call<void>("switch_launch_mode", { demo }),
   uiReady: () => call<void>("ui_ready"),
   vaultStatus: () => call<VaultStatus>("vault_status"),
   forgetCredential: (service: Service, environment: Environment) =>

@@ -48,6 +48,8 @@ export function dashboard(overrides: Partial<Record<StepId, Partial<StepStatus>>
     steps,
     doneCount: done,
     nextStep: steps.find((s) => s.state !== "done")?.step ?? null,
+    // Tests of the first-run offer say so; the others show a setup under way.
+    firstRun: false,
   };
 }
 
@@ -58,6 +60,8 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     // The Actions admin API unless a test says otherwise (guided tests pass `mode`).
     mode: { demo: overrides.demo ?? false, actions: "adminApi" },
     language: "en",
+    theme: "system",
+    launch: "default",
     osLocale: "en-US",
     storeProblem: null,
     vaultProblem: null,

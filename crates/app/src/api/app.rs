@@ -4,12 +4,13 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use sia_core::{Dashboard, Preference, PrerequisiteId, StepId};
+use sia_core::{Dashboard, Preference, PrerequisiteId, StepId, Theme};
 
 use crate::error::{AppError, AppResult};
+use crate::launch::{self, LaunchSource};
 use crate::locale::{self, UiLanguage};
 use crate::mode::{ActionsAccess, Mode};
-use crate::state::{AppState, RunMode};
+use crate::state::{AppState, RunMode, mode_dir};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -21,6 +22,11 @@ pub struct AppInfo {
     pub mode: Mode,
     /// The language to show: the admin's choice, else the OS locale's.
     pub language: UiLanguage,
+    /// The look the admin chose (the window resolves "system" itself, live).
+    pub theme: Theme,
+    /// Why this run is demo or real: started with `--demo`/`SIA_DEMO` (the window cannot switch
+    /// then), the admin's choice, or nothing said.
+    pub launch: LaunchSource,
     pub os_locale: String,
     /// Set when the saved progress could not be opened and this session keeps it in memory only.
     pub store_problem: Option<AppError>,
@@ -40,6 +46,8 @@ pub async fn app_info(state: &AppState) -> AppResult<AppInfo> {
         demo: state.run_mode == RunMode::Demo,
         mode: state.mode(),
         language,
+        theme: state.theme(),
+        launch: state.launch.source,
         os_locale: state.os_locale.clone(),
         store_problem: state.store_problem.clone(),
         vault_problem: state.vault.as_ref().err().cloned(),
@@ -80,6 +88,56 @@ pub async fn confirm_prerequisite(
 
 pub async fn set_language(state: &AppState, language: UiLanguage) -> AppResult<()> {
     Ok(state.with_store(|s| s.set_preference(Preference::Language, locale::tag(language)))?)
+}
+
+pub async fn set_theme(state: &AppState, theme: Theme) -> AppResult<()> {
+    Ok(state.with_store(|s| s.set_preference(Preference::Theme, theme.tag()))?)
+}
+
+/// Remembers the demo (or the real setup) for the next start; the window then restarts into it.
+/// Refused when this run's mode came from `--demo` or `SIA_DEMO`, which the restart would keep.
+/// The admin's language and look go with them, so the other mode opens as they left this one.
+pub async fn switch_launch_mode(state: &AppState, demo: bool) -> AppResult<()> {
+    if state.launch.is_forced() {
+        return Err(AppError::new(
+            "app_launch_forced",
+            "This run was started with --demo or SIA_DEMO, which decide the mode. Start SIA Setup without them to switch from the window.",
+        ));
+    }
+    let Some(base) = &state.base_dir else {
+        return Err(AppError::new(
+            "app_launch_unavailable",
+            "This run cannot switch between the demo and the real setup.",
+        ));
+    };
+    let target = if demo { RunMode::Demo } else { RunMode::Live };
+    // Best effort: a mode whose progress cannot be opened keeps its own language and look.
+    match sia_core::SetupStore::open(&mode_dir(base, target)) {
+        Ok(other) => {
+            let carry = [
+                (Preference::Language, locale::tag(state.language())),
+                (Preference::Theme, state.theme().tag()),
+            ];
+            for (pref, value) in carry {
+                if let Err(error) = other.set_preference(pref, value) {
+                    let code = AppError::from(error).code;
+                    tracing::warn!(%code, "the other mode keeps its own preferences");
+                }
+            }
+        }
+        Err(error) => {
+            let code = AppError::from(error).code;
+            tracing::warn!(%code, "the other mode keeps its own preferences");
+        }
+    }
+    launch::remember(base, target).map_err(|_| {
+        AppError::new(
+            "app_launch_not_saved",
+            "SIA Setup could not remember the mode to start in (the data folder is not writable).",
+        )
+    })?;
+    tracing::info!(demo, "switching mode: restarting");
+    Ok(())
 }
 
 /// The UI calls this once, after the first dashboard is painted: the shell logs

@@ -7,4 +7,10 @@ export type Dashboard = { prerequisites: Array<PrerequisiteStatus>, steps: Array
 /**
  * The first step not done whose dependencies are done: where to go next.
  */
-nextStep: StepId | null, };
+nextStep: StepId | null, 
+/**
+ * Nothing done yet: no step begun, confirmed or checked and no prerequisite confirmed. The
+ * window then offers the demo beside the real setup. A check that could not run (offline,
+ * not signed in) is the app trying, not the admin starting, so it does not end the first run.
+ */
+firstRun: boolean, };
