@@ -155,7 +155,7 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     // Step 5: an individual invite job (the token goes to the engine; the journal is searched below).
     let check = call(
         "invite_check",
-        json!({"list": "Mei Lin <mei.lin@example.com>\nraj@example.com", "teams": ["Everyone"], "role": "user", "workspace": null}),
+        json!({"list": "Mei Lin <mei.lin@example.com>\nraj@example.com", "teams": ["Everyone"], "role": "User", "workspace": null}),
     );
     call("invite_start_checked", json!({"checkId": check["checkId"]}));
     let deadline = Instant::now() + Duration::from_secs(60);

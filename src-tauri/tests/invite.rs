@@ -113,7 +113,7 @@ fn check_and_start(window: &WebviewWindow<MockRuntime>, list: &str) -> (Value, S
     let check = ok(
         window,
         "invite_check",
-        json!({ "list": list, "teams": ["Everyone"], "role": "user", "workspace": null }),
+        json!({ "list": list, "teams": ["Everyone"], "role": "User", "workspace": null }),
     );
     let started = ok(
         window,
@@ -167,7 +167,7 @@ fn an_individual_invite_sorts_three_addresses_then_downloads_and_revokes() {
         "invite_check",
         json!({
             "list": "Ann Lee <Ann@Example.com>, old@example.com;\nnot-an-address\nbob@example.com",
-            "teams": ["Everyone"], "role": "user", "workspace": null
+            "teams": ["Everyone"], "role": "User", "workspace": null
         }),
     );
     let people = check["check"]["people"].as_array().unwrap();
@@ -227,7 +227,7 @@ fn an_individual_invite_sorts_three_addresses_then_downloads_and_revokes() {
     let recheck = ok(
         &window,
         "invite_check",
-        json!({ "list": "ann@example.com", "teams": ["Everyone"], "role": "user", "workspace": null }),
+        json!({ "list": "ann@example.com", "teams": ["Everyone"], "role": "User", "workspace": null }),
     );
     assert_eq!(
         recheck["check"]["people"][0]["problems"][0]["code"],
@@ -286,7 +286,7 @@ fn pause_stops_sending_resume_continues_and_cancel_skips_the_rest() {
         ok(
             &window,
             "invite_check",
-            json!({ "list": "x@example.com", "teams": [], "role": "user", "workspace": null }),
+            json!({ "list": "x@example.com", "teams": [], "role": "User", "workspace": null }),
         ),
         (),
     );
@@ -462,7 +462,7 @@ fn without_a_demo_or_a_saved_connection_inviting_says_it_is_done_in_actions() {
     let check = ok(
         &window,
         "invite_check",
-        json!({ "list": "a@example.com", "teams": ["Everyone"], "role": "admin", "workspace": "" }),
+        json!({ "list": "a@example.com", "teams": ["Everyone"], "role": "Admin", "workspace": "" }),
     );
     let error = invoke(
         &window,

@@ -11,6 +11,6 @@ pub mod scim;
 pub mod sync;
 
 pub use invitee::Invitee;
-pub use role::{LowercaseRole, Role, lowercase_role};
+pub use role::Role;
 pub use scim::{EXT_URN, ScimName, ScimUser, ScimUserExt, USER_URN};
 pub use sync::{OWNER_FIELD, PeopleSource, SYNC_FIELDS, SyncField};

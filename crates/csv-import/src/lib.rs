@@ -38,7 +38,7 @@ pub use session::{
     Counts, EditOutcome, EncodingInfo, FieldValue, HEAD_BYTES, ImportSession, InvalidPolicy,
     InviteRow, OpenOptions, PREVIEW_ROWS, Page, RowFilter, RowKind, RowView, Summary,
 };
-pub use sia_actions_contract::{Invitee, LowercaseRole};
+pub use sia_actions_contract::Invitee;
 pub use source::SourceKind;
 pub use validate::{Directory, DirectoryCheck, Role, SalesforceUser, SkippedCheck, parse_role};
 

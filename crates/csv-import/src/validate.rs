@@ -104,8 +104,7 @@ impl DirIndex {
     }
 }
 
-/// The contract's role. The import spells it `admin`/`user` on the wire (TS `CsvRole`):
-/// see `sia_actions_contract::LowercaseRole`.
+/// The contract's role (`Admin`/`User` on the wire, TS `InviteRole`).
 pub use sia_actions_contract::Role;
 
 /// Role words in the supported languages; an empty cell means the default, User.

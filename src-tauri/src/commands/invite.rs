@@ -6,7 +6,7 @@ use sia_app::invite::{
     InviteFormInfo, InviteListCheck, InviteOverview, InviteResults, InviteStarted,
 };
 use sia_app::state::AppState;
-use sia_csv::{InvalidPolicy, LowercaseRole};
+use sia_csv::{InvalidPolicy, Role};
 use sia_invite::InviteRevokeSummary;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,10 +24,10 @@ pub async fn invite_check(
     state: State<'_, Arc<AppState>>,
     list: String,
     teams: Vec<String>,
-    role: LowercaseRole,
+    role: Role,
     workspace: Option<String>,
 ) -> AppResult<InviteListCheck> {
-    api::invite::invite_check(&state, list, teams, role.into(), workspace).await
+    api::invite::invite_check(&state, list, teams, role, workspace).await
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 // Step 5's invite helpers for the views: the form's shape, and the translated words for a row's
 // result, its reason and the time left. The facts come from Rust; the sentences live here.
 import type { CsvProblem } from "./bindings/CsvProblem";
-import type { CsvRole } from "./bindings/CsvRole";
+import type { InviteRole } from "./bindings/InviteRole";
 import type { InviteRowState } from "./bindings/InviteRowState";
 import { has, t } from "./i18n.svelte";
 
@@ -9,7 +9,7 @@ import { has, t } from "./i18n.svelte";
 export type InviteFormValue = {
   list: string;
   teams: string[];
-  role: CsvRole;
+  role: InviteRole;
   workspace: string | null;
 };
 
@@ -18,12 +18,12 @@ export type InviteFormState = {
   list: string;
   chosen: string[];
   other: string;
-  role: CsvRole;
+  role: InviteRole;
   workspace: string | null;
 };
 
 export function emptyForm(): InviteFormState {
-  return { list: "", chosen: ["Everyone"], other: "", role: "user", workspace: null };
+  return { list: "", chosen: ["Everyone"], other: "", role: "User", workspace: null };
 }
 
 /** A checked entry's problem, in the import's words (the same codes, the same sentences). */

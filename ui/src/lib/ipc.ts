@@ -149,7 +149,7 @@ function quietly(unlisten: UnlistenFn): void {
 }
 
 // ----- Step 5: invites (the form, the import's hand-off, the running job) -----
-import type { CsvRole } from "./bindings/CsvRole";
+import type { InviteRole } from "./bindings/InviteRole";
 import type { InviteFinished } from "./bindings/InviteFinished";
 import type { InviteFormInfo } from "./bindings/InviteFormInfo";
 import type { InviteListCheck } from "./bindings/InviteListCheck";
@@ -162,7 +162,7 @@ import type { ActivationTracker } from "./bindings/ActivationTracker";
 
 export const inviteIpc = {
   formInfo: () => call<InviteFormInfo>("invite_form_info"),
-  check: (list: string, teams: string[], role: CsvRole, workspace: string | null) =>
+  check: (list: string, teams: string[], role: InviteRole, workspace: string | null) =>
     call<InviteListCheck>("invite_check", { list, teams, role, workspace }),
   startChecked: (checkId: number) => call<InviteStarted>("invite_start_checked", { checkId }),
   startImport: (policy: CsvInvalidPolicy) => call<InviteStarted>("invite_start_import", { policy }),

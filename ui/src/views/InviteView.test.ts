@@ -236,7 +236,7 @@ describe("individual invites", () => {
     expect(check.args).toEqual({
       list: pasted,
       teams: ["Everyone", "Sales", "EMEA", "APAC"],
-      role: "admin",
+      role: "Admin",
       workspace: null,
     });
 

@@ -159,8 +159,6 @@ pub struct InviteRow {
     pub first_name: String,
     pub last_name: String,
     pub teams: Vec<String>,
-    #[serde(with = "sia_actions_contract::lowercase_role")]
-    #[ts(as = "sia_actions_contract::LowercaseRole")]
     pub role: Role,
     pub workspace: Option<String>,
 }
