@@ -63,6 +63,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     vaultProblem: null,
     demoServices: null,
     demoProblem: null,
+    openImport: false,
     ...overrides,
   };
 }
