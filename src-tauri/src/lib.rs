@@ -8,12 +8,12 @@ pub mod clipboard;
 pub mod commands;
 pub mod events;
 pub mod import;
+pub mod window_state;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_window_state::StateFlags;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -43,14 +43,17 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(on_second_launch))
         .plugin(
             tauri_plugin_window_state::Builder::new()
-                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .with_state_flags(window_state::FLAGS)
                 .with_filename(window_state_file())
                 .build(),
         )
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .on_window_event(import::open_on_drop)
+        .on_window_event(|window, event| {
+            import::open_on_drop(window, event);
+            window_state::save_when_settled(window, event);
+        })
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;
             let state = AppState::start(app_data, mode, started.clone());
@@ -71,6 +74,7 @@ pub fn run() {
             if let tauri::RunEvent::Exit = event
                 && let Some(state) = handle.try_state::<Arc<AppState>>()
             {
+                tracing::info!("quitting");
                 state.invite.stop_for_quit();
                 sia_app::marketo::flush_own_calls(&state);
             }
