@@ -57,6 +57,12 @@ pub fn run() {
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;
             let state = AppState::start(app_data, mode, started.clone());
+            // The first line support reads: which build, in which mode.
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                mode = state.mode().name(),
+                "SIA Setup started"
+            );
             app.manage(Arc::new(state));
             // Launched with a file ("Open with", `sia-setup people.csv`): the import opens it.
             let args: Vec<String> = std::env::args().collect();

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
-import { Session, appGone, startDriver } from "./webdriver.mjs";
+import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -252,6 +252,5 @@ describe("a desktop app", () => {
     } finally {
       await session.close();
     }
-    await appGone();
   });
 });
