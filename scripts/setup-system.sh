@@ -11,7 +11,7 @@ packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev curl ca-certificates fonts-noto-cjk
   dbus dbus-x11 gnome-keyring libsecret-tools xauth)
 if [ "$want_tests" = 1 ]; then
-  packages+=(webkit2gtk-driver xvfb python3-venv)
+  packages+=(webkit2gtk-driver xvfb python3-venv unzip)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -82,6 +82,7 @@ macro_rules! with_app_commands {
             invite::invite_export_upload,
             invite::invite_revoke,
             invite::activation_tracker,
+            support::export_diagnostics,
         }
     };
 }

@@ -8,10 +8,14 @@ pub mod clipboard;
 pub mod commands;
 pub mod events;
 pub mod import;
+pub mod window_state;
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tauri::Manager;
+use tauri::{AppHandle, Manager, Runtime};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 pub use sia_app::{actions, demo, directory, error, invite, locale, state};
 use state::AppState;
@@ -30,24 +34,37 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 
 pub fn run() {
     let started = state::StartClock::now();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SIA_LOG")
-                .unwrap_or_else(|_| "warn,sia=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // `--demo`/`SIA_DEMO`, else the mode last chosen in the window, else the real services.
+    // Decided before anything else: the log file is per mode.
+    let launch = sia_app::launch::for_window(&state::base_dir(state::default_app_data_dir()));
+    start_logging(launch.mode);
 
+    // Single instance first, as its docs require: a second launch must hand over and exit before
+    // any other plugin or the setup below touches the progress file, the journal or the window.
     let result = with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_single_instance::init(on_second_launch))
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(window_state::FLAGS)
+                .with_filename(window_state_file())
+                .build(),
+        )
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .on_window_event(import::open_on_drop)
+        .on_window_event(|window, event| {
+            import::open_on_drop(window, event);
+            window_state::save_when_settled(window, event);
+        })
         .setup(move |app| {
             let app_data = app.path().app_data_dir()?;
-            // `--demo`/`SIA_DEMO`, else the mode last chosen in the window, else the real services.
-            let launch = sia_app::launch::for_window(&state::base_dir(app_data.clone()));
             let state = AppState::start(app_data, launch.mode, started.clone()).launched(launch);
+            // The first line support reads: which build, in which mode.
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                mode = state.mode().name(),
+                "SIA Setup started"
+            );
             // A dark look starts dark: the window's own background shows until the page paints
             // (the page then sets its theme before its first paint, ui/src/lib/theme.ts).
             if let Some(window) = app.get_webview_window("main") {
@@ -58,6 +75,12 @@ pub fn run() {
                 }
             }
             app.manage(Arc::new(state));
+            // Launched with a file ("Open with", `sia-setup people.csv`): the import opens it.
+            let args: Vec<String> = std::env::args().collect();
+            let cwd = std::env::current_dir().unwrap_or_default();
+            if let Some(path) = sia_app::import::launch_file(&args, &cwd) {
+                import::open_launched(app.handle().clone(), path);
+            }
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));
@@ -68,13 +91,75 @@ pub fn run() {
             if let tauri::RunEvent::Exit = event
                 && let Some(state) = handle.try_state::<Arc<AppState>>()
             {
+                tracing::info!("quitting");
                 state.invite.stop_for_quit();
                 sia_app::marketo::flush_own_calls(&state);
             }
         }),
         Err(error) => {
+            tracing::error!("SIA Setup could not start: {error}");
             eprintln!("SIA Setup could not start: {error}");
             std::process::exit(1);
         }
+    }
+}
+
+/// Logs to stderr, as always, and to a daily file in this mode's log folder for support
+/// (`sia_app::state::log_dir`: per mode like the data folder), kept a week. INFO for the app's own
+/// crates, WARN for the rest, unless `SIA_LOG` says otherwise. The file gets the very same lines
+/// as stderr: secrets redact themselves in every `Debug`/`Display` (`sia-secret`), and
+/// "Export diagnostics…" redacts paths and other people's addresses on the way out.
+/// The writer is synchronous on purpose: a line logged just before a crash or a kill is on disk.
+fn start_logging(mode: RunMode) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SIA_LOG")
+        .unwrap_or_else(|_| "warn,sia=info".into());
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let dir = state::log_dir(state::default_app_log_dir(), mode);
+    let file = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix(sia_app::diagnostics::LOG_PREFIX)
+        .filename_suffix("log")
+        .max_log_files(sia_app::diagnostics::LOG_FILES)
+        .build(&dir);
+    let registry = tracing_subscriber::registry().with(filter).with(stderr);
+    match file {
+        Ok(file) => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(file),
+            )
+            .init(),
+        Err(error) => {
+            registry.init();
+            tracing::warn!("no log file this run: {error}");
+        }
+    }
+}
+
+/// Where the window's size and position are kept: the OS config folder (the plugin's default),
+/// or beside the data when `SIA_DATA_DIR` sets one, so a test's window never inherits the
+/// geometry another run left behind. (An absolute name replaces the plugin's folder.)
+fn window_state_file() -> String {
+    match std::env::var_os("SIA_DATA_DIR") {
+        Some(dir) => PathBuf::from(dir)
+            .join("window-state.json")
+            .to_string_lossy()
+            .into_owned(),
+        None => tauri_plugin_window_state::DEFAULT_FILENAME.to_string(),
+    }
+}
+
+/// A second launch of the app: it exits (the plugin ends it once this returns) and this window
+/// comes to the front; a file it was given opens in the import, as a dropped file does.
+fn on_second_launch<R: Runtime>(app: &AppHandle<R>, args: Vec<String>, cwd: String) {
+    tracing::info!("a second launch was handed to this window");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if let Some(path) = sia_app::import::launch_file(&args, Path::new(&cwd)) {
+        import::open_launched(app.clone(), path);
     }
 }

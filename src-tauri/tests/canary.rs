@@ -1,7 +1,7 @@
 //! The canary: the setup runs with distinctive secret values (Marketo Client Secret, Actions API
 //! token, the Salesforce refresh token the stand-in issues), then every file in the app's data
 //! folder (settings, SQLite, WAL), every log line, every IPC answer and every event payload is
-//! searched for them.
+//! searched for them, and so is every entry of the diagnostics zip the admin would send support.
 //! The only place they may be is the keychain, which the test also checks (the positive control).
 
 mod common;
@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{app_with, invoke};
+use common::{app_with, invoke, unzip};
 use serde_json::{Value, json};
 use sia_setup_lib::error::AppError;
 use sia_setup_lib::state::{AppState, RunMode};
@@ -74,7 +74,12 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     let vault = Vault::with_store(store, "mock keychain", dir.path())
         .map(Arc::new)
         .map_err(AppError::from);
-    let state = AppState::open_with_vault(dir.path(), RunMode::Live, "en-US".into(), vault);
+    let mut state = AppState::open_with_vault(dir.path(), RunMode::Live, "en-US".into(), vault);
+    // The diagnostics read this run's log file from here (kept apart from the data folder, whose
+    // every file is searched below on its own).
+    let support = tempfile::tempdir().unwrap();
+    let log_dir = support.path().join("logs");
+    state.log_dir = Some(log_dir.clone());
     let (app, window) = app_with(state);
     let answers = Mutex::new(Vec::<String>::new());
     // Events cross IPC too: keep every payload the app emits to the page.
@@ -188,6 +193,34 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
     assert_eq!(marketo.client_secret.expose(), MARKETO_SECRET);
     let actions = vault.actions(Environment::Production).unwrap().unwrap();
     assert_eq!(actions.api_token.expose(), ACTIONS_TOKEN);
+    // "Export diagnostics…" with everything this run logged as its log file.
+    std::fs::create_dir_all(&log_dir).unwrap();
+    std::fs::write(
+        log_dir.join("sia-setup.2026-12-05.log"),
+        logs.0.lock().unwrap().as_slice(),
+    )
+    .unwrap();
+    let zip_path = support.path().join("diagnostics.zip");
+    let exported = call("export_diagnostics", json!({"path": zip_path}));
+    assert_eq!(exported["logFiles"], 1);
+    let entries = unzip(&zip_path);
+    assert!(entries.len() >= 4, "{exported}");
+    let logged = entries
+        .iter()
+        .find(|(name, _)| name.contains("/logs/"))
+        .unwrap();
+    assert!(logged.1.len() > 1000, "the run's log is in the zip");
+    let data_path = dir.path().to_string_lossy().to_string();
+    for (name, text) in &entries {
+        for canary in [MARKETO_SECRET, ACTIONS_TOKEN, refresh.as_str()] {
+            assert!(!text.contains(canary), "a secret is in the zip's {name}");
+        }
+        assert!(
+            !text.contains(&data_path),
+            "the data folder is in the zip's {name}"
+        );
+    }
+
     drop(window);
     drop(app); // closes SQLite, so the WAL is checkpointed into the file searched below
 

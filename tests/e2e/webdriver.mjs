@@ -1,6 +1,6 @@
 // A small W3C WebDriver client over fetch, enough to drive the app through
 // tauri-driver: sessions, elements, clicks, scripts and screenshots.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -193,8 +193,56 @@ export class Session {
     await request("POST", `${this.base}/timeouts`, { script: ms });
   }
 
+  /** The window's outer position and size: `{ x, y, width, height }`. */
+  rect() {
+    return request("GET", `${this.base}/window/rect`);
+  }
+
+  setRect(rect) {
+    return request("POST", `${this.base}/window/rect`, rect);
+  }
+
+  /** Closes the window as the admin would (the app quits cleanly, saving what it saves on exit). */
+  async closeWindow() {
+    await request("DELETE", `${this.base}/window`).catch(() => {});
+  }
+
   async close() {
     await request("DELETE", this.base).catch(() => {});
+    await appGone();
+  }
+}
+
+/**
+ * The app is one instance per desktop session (its D-Bus name): wait until the closed one has
+ * let go of it, so the next session's app starts as the first instance, not as a second one.
+ */
+export async function appGone({ timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (!singleInstanceOwned()) return;
+    await sleep(100);
+  }
+  throw new Error("the app still holds its single-instance name 10 s after its session closed");
+}
+
+function singleInstanceOwned() {
+  try {
+    const out = execFileSync(
+      "dbus-send",
+      [
+        "--session",
+        "--print-reply",
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.NameHasOwner",
+        "string:app.siasetup.desktop.SingleInstance",
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    return /boolean true/.test(out);
+  } catch {
+    return false; // no session bus: the app runs without the single-instance lock
   }
 }
 

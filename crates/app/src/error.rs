@@ -113,3 +113,67 @@ impl From<sia_invite::InviteError> for AppError {
         AppError::new(format!("invite_{}", error.code()), error.to_string())
     }
 }
+
+/// The codes of the last errors the app returned to the window, newest last, for the diagnostics
+/// a support person reads ("what went wrong just before you wrote to us"). Codes and times only:
+/// a message or a parameter may name an account or a file, a code never does.
+#[derive(Debug, Default)]
+pub struct RecentErrors(std::sync::Mutex<std::collections::VecDeque<ReturnedError>>);
+
+/// One error as it crossed to the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReturnedError {
+    pub code: String,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+impl RecentErrors {
+    /// How many are kept: enough for one afternoon's troubles, small enough to read.
+    pub const KEPT: usize = 50;
+
+    pub fn record(&self, error: &AppError) {
+        let at = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() == Self::KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(ReturnedError {
+            code: error.code.clone(),
+            at,
+        });
+    }
+
+    /// Oldest first.
+    pub fn list(&self) -> Vec<ReturnedError> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_last_codes_only_and_never_a_message() {
+        let recent = RecentErrors::default();
+        for i in 0..RecentErrors::KEPT + 3 {
+            recent.record(&AppError::new(
+                format!("code_{i}"),
+                "message about admin@example.com",
+            ));
+        }
+        let list = recent.list();
+        assert_eq!(list.len(), RecentErrors::KEPT);
+        assert_eq!(list[0].code, "code_3");
+        assert_eq!(
+            list.last().unwrap().code,
+            format!("code_{}", RecentErrors::KEPT + 2)
+        );
+        let json = serde_json::to_string(&list).unwrap();
+        assert!(!json.contains("example.com"));
+    }
+}

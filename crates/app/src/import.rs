@@ -14,6 +14,11 @@ use crate::state::AppState;
 pub const OPENED_EVENT: &str = "import-opened";
 /// Event the UI listens to when a dropped file could not be opened (`{code, message}`).
 pub const FAILED_EVENT: &str = "import-failed";
+/// Event that asks the window to show step 5's import: the app was given a file to open.
+pub const SHOW_EVENT: &str = "import-show";
+
+/// The file extensions the import opens (as the Browse dialog filters them).
+pub const EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx"];
 
 /// The open import (one at a time; opening another replaces it) and where confirmed
 /// mappings are remembered. Cloning shares the same session, so blocking work can own a handle.
@@ -24,6 +29,9 @@ pub struct ImportState {
     mappings_file: Arc<Mutex<Option<PathBuf>>>,
     /// Saved mappings as last loaded or saved, so a re-opened file maps at once.
     saved: Arc<Mutex<SavedMappings>>,
+    /// A file came with a launch of the app: the window shows the import when it loads (the event
+    /// `SHOW_EVENT` cannot reach a page that is not there yet).
+    show_requested: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ImportState {
@@ -81,6 +89,12 @@ impl ImportState {
         *lock(&self.session) = None;
     }
 
+    /// Whether the window should open on the import, once: a later reload opens where it was.
+    pub fn take_show_request(&self) -> bool {
+        self.show_requested
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Stores the open session's current mapping for its set of headers, and persists it.
     pub fn remember_current_mapping(&self) -> AppResult<()> {
         let mut saved = lock(&self.saved);
@@ -134,9 +148,62 @@ pub async fn open_dropped(state: &AppState, events: &dyn Events, path: PathBuf) 
     }
 }
 
+/// The file a launch of the app was given to open (`sia-setup people.csv`, or "Open with" in a
+/// file manager), if any: the first argument after the program that is not a flag and names a
+/// file the import opens, relative to the launch's working folder `cwd`.
+pub fn launch_file<S: AsRef<str>>(args: &[S], cwd: &Path) -> Option<PathBuf> {
+    args.iter()
+        .skip(1)
+        .map(AsRef::as_ref)
+        .filter(|a| !a.starts_with('-'))
+        .map(|a| a.strip_prefix("file://").unwrap_or(a))
+        .map(Path::new)
+        .find(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .map(|p| cwd.join(p))
+}
+
+/// A file the app was launched with (first or second launch): the window is asked to show the
+/// import, and the file is opened exactly as a dropped one.
+pub async fn open_from_launch(state: &AppState, events: &dyn Events, path: PathBuf) {
+    state
+        .import
+        .show_requested
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    emit(events, SHOW_EVENT, &());
+    tracing::info!("a file came with the launch; opening it in the import");
+    open_dropped(state, events, path).await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_launch_file_is_the_first_importable_argument() {
+        let cwd = Path::new("/work");
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(launch_file(&args(&["sia-setup"]), cwd), None);
+        assert_eq!(
+            launch_file(
+                &args(&["sia-setup", "--demo", "notes.md", "People.CSV"]),
+                cwd
+            ),
+            Some(PathBuf::from("/work/People.CSV"))
+        );
+        assert_eq!(
+            launch_file(&args(&["/opt/sia-setup", "/tmp/a.xlsx", "b.csv"]), cwd),
+            Some(PathBuf::from("/tmp/a.xlsx"))
+        );
+        assert_eq!(
+            launch_file(&args(&["sia-setup", "file:///tmp/list.tsv"]), cwd),
+            Some(PathBuf::from("/tmp/list.tsv"))
+        );
+        assert_eq!(launch_file(&args(&["sia-setup", "--x.csv"]), cwd), None);
+    }
 
     #[test]
     fn os_locales_become_tags() {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod checks;
 pub mod clipboard;
 pub mod demo;
+pub mod diagnostics;
 pub mod directory;
 pub mod error;
 pub mod events;

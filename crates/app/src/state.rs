@@ -61,6 +61,12 @@ pub struct AppState {
     pub invite: crate::invite::InviteState,
     /// The last read of who is in Actions and Salesforce, for the checks of one intent.
     pub directory: crate::directory::DirectoryCache,
+    /// The data folder this state works in (diagnostics write it as `<data>`, never in full).
+    pub data_dir: PathBuf,
+    /// Where this mode's log files are written (`log_dir`), when the shell writes any.
+    pub log_dir: Option<PathBuf>,
+    /// The codes of the last errors returned to the window, for the diagnostics.
+    pub recent_errors: crate::error::RecentErrors,
 }
 
 /// When the process started, and whether the first paint was reported yet.
@@ -93,6 +99,7 @@ impl AppState {
         let mut state = AppState::open(&dir, mode, locale::os_locale());
         state.base_dir = Some(base);
         state.started = started;
+        state.log_dir = Some(log_dir(default_app_log_dir(), mode));
         if mode == RunMode::Demo {
             state.demo = Some(DemoServices::start(&dir));
         }
@@ -145,6 +152,9 @@ impl AppState {
             marketo: Default::default(),
             invite: crate::invite::InviteState::new(Some(data_dir.join(INVITE_JOURNAL))),
             directory: Default::default(),
+            data_dir: data_dir.to_path_buf(),
+            log_dir: None,
+            recent_errors: Default::default(),
         }
     }
 
@@ -239,5 +249,36 @@ pub fn mode_dir(base: &Path, mode: RunMode) -> PathBuf {
     match mode {
         RunMode::Demo => base.join("demo"),
         RunMode::Live => base,
+    }
+}
+
+/// The OS log folder Tauri gives the window (`app_log_dir`): `~/Library/Logs/{identifier}` on
+/// macOS, `{local data dir}/{identifier}/logs` elsewhere.
+pub fn default_app_log_dir() -> PathBuf {
+    if cfg!(target_os = "macos") {
+        dirs::home_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("Library/Logs")
+            .join(APP_IDENTIFIER)
+    } else {
+        dirs::data_local_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(APP_IDENTIFIER)
+            .join("logs")
+    }
+}
+
+/// Where this mode's log files go. Per mode, like the data folder: the demo's lines (stand-in
+/// people, stand-in errors) would otherwise be exported with a real setup's diagnostics and send
+/// support after problems that never happened, and a switch of mode (a restart) would interleave
+/// two runs in one file. With `SIA_DATA_DIR` (tests, a second setup kept apart) the logs stay
+/// inside that folder, so one run's files never land in the OS folder of another.
+pub fn log_dir(app_log_dir: PathBuf, mode: RunMode) -> PathBuf {
+    if std::env::var_os("SIA_DATA_DIR").is_some() {
+        return data_dir(PathBuf::new(), mode).join("logs");
+    }
+    match mode {
+        RunMode::Demo => app_log_dir.join("demo"),
+        RunMode::Live => app_log_dir,
     }
 }

@@ -4,10 +4,9 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use serde::Serialize;
 use sia_app::state::{StartClock, data_dir, default_app_data_dir};
 use sia_app::{AppState, Mode};
-use sia_core::{Dashboard, StepStatus};
+use sia_core::Dashboard;
 
 #[derive(Args)]
 pub struct StatusArgs {
@@ -17,12 +16,6 @@ pub struct StatusArgs {
     /// The demo's progress (its own data folder), not the real setup's.
     #[arg(long)]
     demo: bool,
-}
-
-#[derive(Serialize)]
-struct StatusJson<'a> {
-    mode: &'static str,
-    steps: &'a [StepStatus],
 }
 
 /// `sia status`: reads the progress only; nothing is contacted.
@@ -51,6 +44,23 @@ pub fn check(args: StatusArgs) -> ExitCode {
 }
 
 fn print(state: &AppState, json: bool) -> ExitCode {
+    if json {
+        // The same report the diagnostics zip carries (`sia_app::api::app::status_report`).
+        let report = match sia_app::api::app::status_report(state) {
+            Ok(report) => report,
+            Err(error) => {
+                eprintln!("sia: the saved progress cannot be read ({})", error.code);
+                return ExitCode::FAILURE;
+            }
+        };
+        return match serde_json::to_string_pretty(&report) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(_) => ExitCode::FAILURE,
+        };
+    }
     let dashboard = match state.with_store(|s| s.dashboard()) {
         Ok(dashboard) => dashboard,
         Err(error) => {
@@ -58,19 +68,7 @@ fn print(state: &AppState, json: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mode = state.mode();
-    if json {
-        let out = StatusJson {
-            mode: mode.name(),
-            steps: &dashboard.steps,
-        };
-        match serde_json::to_string_pretty(&out) {
-            Ok(text) => println!("{text}"),
-            Err(_) => return ExitCode::FAILURE,
-        }
-    } else {
-        print_human(mode, &dashboard);
-    }
+    print_human(state.mode(), &dashboard);
     ExitCode::SUCCESS
 }
 

@@ -1,6 +1,8 @@
 //! IPC for `sia_app::api::app`: each command is one call.
 
 use sia_app::api;
+
+use super::Returned;
 use sia_app::api::app::*;
 use sia_app::error::AppResult;
 use sia_app::locale::UiLanguage;
@@ -12,17 +14,17 @@ use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, Arc<AppState>>) -> AppResult<AppInfo> {
-    api::app::app_info(&state).await
+    api::app::app_info(&state).await.returned(&state)
 }
 
 #[tauri::command]
 pub async fn dashboard(state: State<'_, Arc<AppState>>) -> AppResult<Dashboard> {
-    api::app::dashboard(&state).await
+    api::app::dashboard(&state).await.returned(&state)
 }
 
 #[tauri::command]
 pub async fn start_step(state: State<'_, Arc<AppState>>, step: StepId) -> AppResult<Dashboard> {
-    api::app::start_step(&state, step).await
+    api::app::start_step(&state, step).await.returned(&state)
 }
 
 #[tauri::command]
@@ -31,7 +33,9 @@ pub async fn confirm_step(
     step: StepId,
     confirmed: bool,
 ) -> AppResult<Dashboard> {
-    api::app::confirm_step(&state, step, confirmed).await
+    api::app::confirm_step(&state, step, confirmed)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -40,12 +44,16 @@ pub async fn confirm_prerequisite(
     id: PrerequisiteId,
     confirmed: bool,
 ) -> AppResult<Dashboard> {
-    api::app::confirm_prerequisite(&state, id, confirmed).await
+    api::app::confirm_prerequisite(&state, id, confirmed)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn set_language(state: State<'_, Arc<AppState>>, language: UiLanguage) -> AppResult<()> {
-    api::app::set_language(&state, language).await
+    api::app::set_language(&state, language)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -68,7 +76,7 @@ pub async fn switch_launch_mode<R: Runtime>(
 
 #[tauri::command]
 pub async fn ui_ready(state: State<'_, Arc<AppState>>) -> AppResult<()> {
-    api::app::ui_ready(&state).await
+    api::app::ui_ready(&state).await.returned(&state)
 }
 
 #[tauri::command]
@@ -76,15 +84,17 @@ pub async fn set_demo_actions_access(
     state: State<'_, Arc<AppState>>,
     access: ActionsAccess,
 ) -> AppResult<Mode> {
-    api::app::set_demo_actions_access(&state, access).await
+    api::app::set_demo_actions_access(&state, access)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn refresh_checks(state: State<'_, Arc<AppState>>) -> AppResult<Dashboard> {
-    api::app::refresh_checks(&state).await
+    api::app::refresh_checks(&state).await.returned(&state)
 }
 
 #[tauri::command]
 pub async fn check_step(state: State<'_, Arc<AppState>>, step: StepId) -> AppResult<Dashboard> {
-    api::app::check_step(&state, step).await
+    api::app::check_step(&state, step).await.returned(&state)
 }

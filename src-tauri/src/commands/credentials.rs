@@ -1,6 +1,8 @@
 //! IPC for `sia_app::api::credentials`: each command is one call.
 
 use sia_app::api;
+
+use super::Returned;
 use sia_app::api::credentials::*;
 use sia_app::error::AppResult;
 use sia_app::state::AppState;
@@ -10,7 +12,9 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn vault_status(state: State<'_, Arc<AppState>>) -> AppResult<VaultStatus> {
-    api::credentials::vault_status(&state).await
+    api::credentials::vault_status(&state)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -19,10 +23,14 @@ pub async fn forget_credential(
     service: Service,
     environment: Environment,
 ) -> AppResult<ForgetSummary> {
-    api::credentials::forget_credential(&state, service, environment).await
+    api::credentials::forget_credential(&state, service, environment)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn forget_everything(state: State<'_, Arc<AppState>>) -> AppResult<ForgetSummary> {
-    api::credentials::forget_everything(&state).await
+    api::credentials::forget_everything(&state)
+        .await
+        .returned(&state)
 }

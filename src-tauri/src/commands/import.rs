@@ -1,6 +1,8 @@
 //! IPC for `sia_app::api::import`: each command is one call.
 
 use sia_app::api;
+
+use super::Returned;
 use sia_app::api::import::*;
 use sia_app::error::AppResult;
 use sia_app::state::AppState;
@@ -12,17 +14,21 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn import_open(state: State<'_, Arc<AppState>>, path: PathBuf) -> AppResult<Summary> {
-    api::import::import_open(&state, path).await
+    api::import::import_open(&state, path)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn import_refresh_directory(state: State<'_, Arc<AppState>>) -> AppResult<Summary> {
-    api::import::import_refresh_directory(&state).await
+    api::import::import_refresh_directory(&state)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn import_summary(state: State<'_, Arc<AppState>>) -> AppResult<Option<Summary>> {
-    api::import::import_summary(&state).await
+    api::import::import_summary(&state).await.returned(&state)
 }
 
 #[tauri::command]
@@ -32,7 +38,9 @@ pub async fn import_page(
     limit: u32,
     filter: RowFilter,
 ) -> AppResult<Page> {
-    api::import::import_page(&state, offset, limit, filter).await
+    api::import::import_page(&state, offset, limit, filter)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -40,7 +48,9 @@ pub async fn import_set_encoding(
     state: State<'_, Arc<AppState>>,
     encoding: String,
 ) -> AppResult<Summary> {
-    api::import::import_set_encoding(&state, encoding).await
+    api::import::import_set_encoding(&state, encoding)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -48,7 +58,9 @@ pub async fn import_set_delimiter(
     state: State<'_, Arc<AppState>>,
     delimiter: Delimiter,
 ) -> AppResult<Summary> {
-    api::import::import_set_delimiter(&state, delimiter).await
+    api::import::import_set_delimiter(&state, delimiter)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -56,7 +68,9 @@ pub async fn import_set_has_header(
     state: State<'_, Arc<AppState>>,
     has_header: bool,
 ) -> AppResult<Summary> {
-    api::import::import_set_has_header(&state, has_header).await
+    api::import::import_set_has_header(&state, has_header)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -64,7 +78,9 @@ pub async fn import_set_sheet(
     state: State<'_, Arc<AppState>>,
     sheet: String,
 ) -> AppResult<Summary> {
-    api::import::import_set_sheet(&state, sheet).await
+    api::import::import_set_sheet(&state, sheet)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -73,7 +89,9 @@ pub async fn import_set_mapping(
     mapping: BTreeMap<TargetField, Option<u32>>,
     remember: bool,
 ) -> AppResult<Summary> {
-    api::import::import_set_mapping(&state, mapping, remember).await
+    api::import::import_set_mapping(&state, mapping, remember)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -83,7 +101,9 @@ pub async fn import_edit_cell(
     field: TargetField,
     value: String,
 ) -> AppResult<EditOutcome> {
-    api::import::import_edit_cell(&state, row, field, value).await
+    api::import::import_edit_cell(&state, row, field, value)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -91,7 +111,9 @@ pub async fn import_confirm(
     state: State<'_, Arc<AppState>>,
     policy: InvalidPolicy,
 ) -> AppResult<Confirmation> {
-    api::import::import_confirm(&state, policy).await
+    api::import::import_confirm(&state, policy)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -101,7 +123,9 @@ pub async fn import_export_clean(
     keep_optional: Option<bool>,
 ) -> AppResult<u32> {
     // The confirmation screen's "keep Team(s), Role, Workspace" is on unless the admin unticks it.
-    api::import::import_export_clean(&state, path, keep_optional.unwrap_or(true)).await
+    api::import::import_export_clean(&state, path, keep_optional.unwrap_or(true))
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -109,15 +133,23 @@ pub async fn import_export_errors(
     state: State<'_, Arc<AppState>>,
     path: PathBuf,
 ) -> AppResult<u32> {
-    api::import::import_export_errors(&state, path).await
+    api::import::import_export_errors(&state, path)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
-pub async fn import_template(lang: String, path: PathBuf) -> AppResult<()> {
-    api::import::import_template(lang, path).await
+pub async fn import_template(
+    state: State<'_, Arc<AppState>>,
+    lang: String,
+    path: PathBuf,
+) -> AppResult<()> {
+    api::import::import_template(lang, path)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn import_close(state: State<'_, Arc<AppState>>) -> AppResult<()> {
-    api::import::import_close(&state).await
+    api::import::import_close(&state).await.returned(&state)
 }

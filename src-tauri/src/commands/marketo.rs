@@ -1,6 +1,8 @@
 //! IPC for `sia_app::api::marketo`: each command is one call.
 
 use sia_app::api;
+
+use super::Returned;
 use sia_app::api::marketo::*;
 use sia_app::clipboard::CopyField;
 use sia_app::error::AppResult;
@@ -39,7 +41,9 @@ pub async fn marketo_test_and_save(
     form: MarketoForm,
     storage: StorageMode,
 ) -> AppResult<MarketoSaved> {
-    api::marketo::marketo_test_and_save(&state, form, storage).await
+    api::marketo::marketo_test_and_save(&state, form, storage)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -47,24 +51,28 @@ pub async fn marketo_use_demo(
     state: State<'_, Arc<AppState>>,
     storage: StorageMode,
 ) -> AppResult<MarketoSaved> {
-    api::marketo::marketo_use_demo(&state, storage).await
+    api::marketo::marketo_use_demo(&state, storage)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn marketo_admins(state: State<'_, Arc<AppState>>) -> AppResult<Vec<MarketoAdminUser>> {
-    api::marketo::marketo_admins(&state).await
+    api::marketo::marketo_admins(&state).await.returned(&state)
 }
 
 #[tauri::command]
 pub async fn marketo_sync_preview(
     state: State<'_, Arc<AppState>>,
 ) -> AppResult<MarketoSyncPreview> {
-    api::marketo::marketo_sync_preview(&state).await
+    api::marketo::marketo_sync_preview(&state)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn marketo_usage(state: State<'_, Arc<AppState>>) -> AppResult<MarketoUsageCheck> {
-    api::marketo::marketo_usage(&state).await
+    api::marketo::marketo_usage(&state).await.returned(&state)
 }
 
 #[tauri::command]
@@ -72,7 +80,9 @@ pub async fn marketo_choose_actions_user(
     state: State<'_, Arc<AppState>>,
     user_id: String,
 ) -> AppResult<MarketoUsageCheck> {
-    api::marketo::marketo_choose_actions_user(&state, user_id).await
+    api::marketo::marketo_choose_actions_user(&state, user_id)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
@@ -81,5 +91,7 @@ pub async fn marketo_copy_field<R: Runtime>(
     state: State<'_, Arc<AppState>>,
     field: CopyField,
 ) -> AppResult<()> {
-    api::marketo::marketo_copy_field(&state, crate::clipboard::clipboard(&app), field).await
+    api::marketo::marketo_copy_field(&state, crate::clipboard::clipboard(&app), field)
+        .await
+        .returned(&state)
 }

@@ -78,3 +78,20 @@ pub fn sign_in_to_salesforce(
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// Every entry of the zip at `path` (deflated, as the diagnostics are written), by name, as text.
+#[allow(dead_code)] // only the diagnostics tests read zips
+pub fn unzip(path: &std::path::Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(path).expect("zip exists")).expect("a zip file");
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).expect("entry");
+            assert_eq!(entry.compression(), zip::CompressionMethod::Deflated);
+            let mut text = String::new();
+            entry.read_to_string(&mut text).expect("text entry");
+            (entry.name().expect("entry name").to_string(), text)
+        })
+        .collect()
+}

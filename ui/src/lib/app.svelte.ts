@@ -124,6 +124,8 @@ export async function load(): Promise<void> {
     setLanguage(info.language);
     applyTheme(info.theme);
     app.problem = info.storeProblem ?? info.demoProblem;
+    // Launched with a file to import ("Open with", a second launch handing one over).
+    if (info.openImport) openImport();
   } catch (error) {
     app.problem = toIpcError(error);
   } finally {

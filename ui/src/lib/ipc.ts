@@ -134,6 +134,8 @@ export const importIpc = {
     listen<CsvSummary>("import-opened", (e) => handler(e.payload)),
   onFailed: (handler: (error: IpcError) => void): Promise<UnlistenFn> =>
     listen<IpcError>("import-failed", (e) => handler(e.payload)),
+  /** The app was handed a file to open (a second launch with one): show the import. */
+  onShow: (handler: () => void): Promise<UnlistenFn> => listen("import-show", () => handler()),
   onDrag: async (handler: (state: DragState) => void): Promise<UnlistenFn> => {
     const states: DragState[] = ["enter", "over", "leave", "drop"];
     const unlisten = await Promise.all(
@@ -141,6 +143,17 @@ export const importIpc = {
     );
     return () => unlisten.forEach((u) => quietly(u));
   },
+};
+
+// ----- Settings: support -----
+import type { DiagnosticsExported } from "./bindings/DiagnosticsExported";
+
+export const supportIpc = {
+  /** Writes the diagnostics zip (logs, versions, mode, statuses, recent error codes) to `path`. */
+  exportDiagnostics: (path: string) => call<DiagnosticsExported>("export_diagnostics", { path }),
+  /** The native save dialog for a zip file; null when the admin cancels. */
+  pickZipPath: (defaultPath: string, filterName: string): Promise<string | null> =>
+    saveDialog({ defaultPath, filters: [{ name: filterName, extensions: ["zip"] }] }),
 };
 
 /** Stops a listener; one that fails (the window is closing) has nothing left to stop. */

@@ -67,6 +67,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     vaultProblem: null,
     demoServices: null,
     demoProblem: null,
+    openImport: false,
     ...overrides,
   };
 }

@@ -140,3 +140,72 @@ describe("the demo's way to Actions", () => {
     expect(screen.queryByTestId("demo-access")).toBeNull();
   });
 });
+
+describe("help from support", () => {
+  it("exports the diagnostics to the zip the admin chose, and says what is in it", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      switch (cmd) {
+        case "app_info":
+          return appInfo();
+        case "dashboard":
+          return dashboard();
+        case "vault_status":
+          return stored;
+        case "plugin:dialog|save":
+          return "/home/ada/sia-setup-diagnostics.zip";
+        case "export_diagnostics":
+          return { entries: ["about.json"], logFiles: 2, errorCodes: 3 };
+        default:
+          return null;
+      }
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    await userEvent.click(await screen.findByRole("button", { name: "Export diagnostics…" }));
+    expect(await screen.findByTestId("diagnostics-notice")).toHaveProperty(
+      "textContent",
+      "Diagnostics saved: 2 log files and 3 recent error codes.",
+    );
+    const save = calls.find((c) => c.cmd === "plugin:dialog|save");
+    expect(save?.args).toMatchObject({
+      options: { defaultPath: "sia-setup-diagnostics.zip", filters: [{ extensions: ["zip"] }] },
+    });
+    expect(calls).toContainEqual({
+      cmd: "export_diagnostics",
+      args: { path: "/home/ada/sia-setup-diagnostics.zip" },
+    });
+  });
+
+  it("writes nothing when the admin cancels, and shows a failure in zh-TW until dismissed", async () => {
+    let picked: string | null = null;
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      switch (cmd) {
+        case "app_info":
+          return appInfo({ language: "zh-TW" });
+        case "dashboard":
+          return dashboard();
+        case "vault_status":
+          return stored;
+        case "plugin:dialog|save":
+          return picked;
+        case "export_diagnostics":
+          throw { code: "diagnostics_write_failed", message: "could not be written" };
+        default:
+          return null;
+      }
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    const button = await screen.findByRole("button", { name: "匯出診斷資料…" });
+    await userEvent.click(button);
+    expect(calls).not.toContain("export_diagnostics");
+    picked = "/tmp/d.zip";
+    await userEvent.click(button);
+    expect(await screen.findByText("無法寫入診斷檔案。請選擇其他資料夾後再試一次。")).toBeTruthy();
+    expect(screen.queryByTestId("diagnostics-notice")).toBeNull();
+  });
+});

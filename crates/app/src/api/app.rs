@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use sia_core::{Dashboard, Preference, PrerequisiteId, StepId, Theme};
+use sia_core::{Dashboard, Preference, PrerequisiteId, StepId, StepStatus, Theme};
 
 use crate::error::{AppError, AppResult};
 use crate::launch::{self, LaunchSource};
@@ -37,6 +37,8 @@ pub struct AppInfo {
     pub demo_services: Option<sia_sandbox::SandboxInfo>,
     /// In demo mode: why the stand-in services could not start.
     pub demo_problem: Option<AppError>,
+    /// The app was launched with a file to import: open on step 5's import (once).
+    pub open_import: bool,
 }
 
 pub async fn app_info(state: &AppState) -> AppResult<AppInfo> {
@@ -54,6 +56,23 @@ pub async fn app_info(state: &AppState) -> AppResult<AppInfo> {
         #[cfg(feature = "demo")]
         demo_services: state.demo.as_ref().and_then(|d| d.info()),
         demo_problem: state.demo.as_ref().and_then(|d| d.problem()),
+        open_import: state.import.take_show_request(),
+    })
+}
+
+/// The seven steps with their status, evidence and age, and the mode: what `sia status --json`
+/// prints and the diagnostics carry, so support reads one shape wherever it comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub mode: &'static str,
+    pub steps: Vec<StepStatus>,
+}
+
+pub fn status_report(state: &AppState) -> AppResult<StatusReport> {
+    let dashboard = state.with_store(|s| s.dashboard())?;
+    Ok(StatusReport {
+        mode: state.mode().name(),
+        steps: dashboard.steps,
     })
 }
 

@@ -8,3 +8,4 @@ pub mod import;
 pub mod invite;
 pub mod marketo;
 pub mod salesforce;
+pub mod support;

@@ -39,4 +39,8 @@ demoServices: SandboxInfo | null,
 /**
  * In demo mode: why the stand-in services could not start.
  */
-demoProblem: IpcError | null, };
+demoProblem: IpcError | null, 
+/**
+ * The app was launched with a file to import: open on step 5's import (once).
+ */
+openImport: boolean, };
