@@ -58,7 +58,7 @@ pub async fn set_language(state: State<'_, Arc<AppState>>, language: UiLanguage)
 
 #[tauri::command]
 pub async fn set_theme(state: State<'_, Arc<AppState>>, theme: Theme) -> AppResult<()> {
-    api::app::set_theme(&state, theme).await
+    api::app::set_theme(&state, theme).await.returned(&state)
 }
 
 /// Remembers the other mode, then restarts through the event loop, so the quit handler runs
@@ -71,6 +71,7 @@ pub async fn switch_launch_mode<R: Runtime>(
 ) -> AppResult<()> {
     api::app::switch_launch_mode(&state, demo)
         .await
+        .returned(&state)
         .map(|()| app.request_restart())
 }
 
