@@ -80,6 +80,9 @@ macro_rules! with_app_commands {
             invite::invite_export_upload,
             invite::invite_revoke,
             invite::activation_tracker,
+            invite::activation_export,
+            invite::activation_last,
+            report::export_setup_report,
         }
     };
 }

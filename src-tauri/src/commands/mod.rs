@@ -7,4 +7,5 @@ pub mod credentials;
 pub mod import;
 pub mod invite;
 pub mod marketo;
+pub mod report;
 pub mod salesforce;
