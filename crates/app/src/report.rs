@@ -232,9 +232,9 @@ fn left_section(h: &mut String, w: &Words, d: &Dashboard) {
 fn todo_for(h: &mut String, w: &Words, step: StepId) {
     match step {
         StepId::InstallPackage => {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<p>{}<br><a href=\"{url}\">{url}</a></p>\n",
+                "<p>{}<br><a href=\"{url}\">{url}</a></p>",
                 esc(&w.t(
                     "report.msiInstall",
                     &[
