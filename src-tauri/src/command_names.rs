@@ -83,6 +83,9 @@ macro_rules! with_app_commands {
             invite::invite_revoke,
             invite::activation_tracker,
             support::export_diagnostics,
+            invite::activation_export,
+            invite::activation_last,
+            report::export_setup_report,
         }
     };
 }

@@ -175,6 +175,22 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
         sandbox.salesforce_consumer_key(),
     );
     call("salesforce_check", json!({}));
+    // What the admin hands over, written into the data folder so that the search below covers it:
+    // the tracker's CSV and the setup report.
+    call("activation_tracker", json!({"extra": []}));
+    let csv = dir.path().join("activation.csv");
+    call("activation_export", json!({"path": csv, "extra": []}));
+    let report = dir.path().join("setup-report.html");
+    call("export_setup_report", json!({"path": report}));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !html.contains("mei.lin@example.com"),
+        "the report names no invitee"
+    );
+    assert!(
+        !html.contains(&*dir.path().to_string_lossy()),
+        "the report holds no full path"
+    );
     call("vault_status", json!({}));
     call("dashboard", json!({}));
     call("app_info", json!({}));
@@ -232,6 +248,9 @@ fn no_secret_reaches_a_file_a_log_line_or_the_page() {
         files.iter().any(|f| f.ends_with("sia-settings.json")),
         "{files:?}"
     );
+    for handed_over in ["activation.csv", "setup-report.html"] {
+        assert!(files.iter().any(|f| f.ends_with(handed_over)), "{files:?}");
+    }
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         for canary in canaries {

@@ -138,6 +138,18 @@ impl DemoServices {
         }
     }
 
+    /// Plays an invitee's activation in the demo org: the Salesforce user with `email` authorises
+    /// the Actions app (what the tracker reads). `false` when the org has no active user with that
+    /// email and API access, who could not have activated in Salesforce either.
+    #[cfg_attr(not(feature = "demo"), allow(unused_variables))]
+    pub fn authorize_actions_app_for_email(&self, email: &str) -> bool {
+        match self {
+            #[cfg(feature = "demo")]
+            DemoServices::Running(running) => running.authorize_actions_app_for_email(email),
+            DemoServices::Failed(_) => false,
+        }
+    }
+
     pub fn problem(&self) -> Option<AppError> {
         match self {
             #[cfg(feature = "demo")]

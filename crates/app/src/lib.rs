@@ -18,11 +18,13 @@ pub mod launch;
 pub mod locale;
 pub mod marketo;
 pub mod mode;
+pub mod report;
 #[cfg(feature = "demo")]
 mod runtime;
 pub mod salesforce;
 pub mod state;
 pub mod tracker;
+pub mod words;
 
 pub use error::{AppError, AppResult};
 pub use events::Events;

@@ -8,14 +8,17 @@
 //! sets granting API Enabled), `oauth_tokens()`, and the session's org type.
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sia_invite::InviteRowState;
 use sia_salesforce::{OauthTokenRow, SalesforceOrgType, SalesforceUser, SalesforceUserStatus};
 use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
+use crate::locale::UiLanguage;
 use crate::state::AppState;
+use crate::words::{Words, parse_time};
 
 /// Where an invitee stands, as Salesforce shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -73,7 +76,7 @@ pub enum ActivationSource {
     Pasted,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ActivationSummary {
@@ -140,14 +143,152 @@ pub async fn activation(state: &AppState, extra: Vec<String>) -> AppResult<Activ
         actions_app.as_deref(),
         org_mismatch,
     );
-    Ok(ActivationTracker {
+    let tracker = ActivationTracker {
         summary: summarize(&rows),
         rows,
         actions_app,
         permission_sets_read: users.permission_sets_read(),
         ignored,
         checked_at: now(),
-    })
+    };
+    remember(state, &tracker);
+    Ok(tracker)
+}
+
+/// The last tracker's counts and when it read them: the dashboard's step-5 line and the setup
+/// report's summary. Kept in `setup.db` so they survive a restart; counts only, no address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivationLast {
+    pub summary: ActivationSummary,
+    /// RFC 3339, UTC: when Salesforce was read.
+    pub checked_at: String,
+}
+
+fn remember(state: &AppState, tracker: &ActivationTracker) {
+    let last = ActivationLast {
+        summary: tracker.summary.clone(),
+        checked_at: tracker.checked_at.clone(),
+    };
+    let saved = serde_json::to_string(&last).ok().map(|json| {
+        state.with_store(|s| s.set_preference(sia_core::Preference::ActivationLast, &json))
+    });
+    // The tracker's answer stands even if its summary cannot be kept for the dashboard.
+    if let Some(Err(error)) = saved {
+        tracing::warn!(
+            code = error.code(),
+            "the tracker's summary could not be kept"
+        );
+    }
+}
+
+/// The last tracker's summary, if one ever ran (an unreadable one counts as none).
+pub fn last(state: &AppState) -> AppResult<Option<ActivationLast>> {
+    let saved = state.with_store(|s| s.preference(sia_core::Preference::ActivationLast))?;
+    Ok(saved.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+/// Writes the tracker as a CSV file in `language`: UTF-8 with a BOM, the panel's columns and
+/// words, plus the group (activated / waiting / blocked) to filter on in a spreadsheet; every cell
+/// through the import's formula rule (`sia_csv::neutralize`). Returns the rows written.
+pub fn export_csv(
+    tracker: &ActivationTracker,
+    language: UiLanguage,
+    path: &Path,
+) -> AppResult<u32> {
+    let w = Words::for_language(language);
+    let header = [
+        w.t("activation.column.email", &[]),
+        w.t("activation.column.invited", &[]),
+        w.t("activation.group", &[]),
+        w.t("activation.column.state", &[]),
+        w.t("activation.column.todo", &[]),
+    ];
+    let rows = tracker.rows.iter().map(|row| {
+        vec![
+            row.email.clone(),
+            match &row.invited_at {
+                Some(at) => w.date(at),
+                None => w.t("activation.pasted", &[]),
+            },
+            w.t(&format!("activation.filter.{}", group(&row.state)), &[]),
+            state_text(w, &row.state),
+            todo_text(w, row, &tracker.checked_at),
+        ]
+    });
+    Ok(sia_csv::export_table(path, &header, rows)?)
+}
+
+/// `activated`, `waiting` or `blocked`: the panel's filter groups.
+pub fn group(state: &ActivationState) -> &'static str {
+    match state {
+        ActivationState::Activated { .. } => "activated",
+        ActivationState::Waiting => "waiting",
+        _ => "blocked",
+    }
+}
+
+/// The state in words, as the panel says it (`ui/src/lib/activation.ts`).
+fn state_text(w: &Words, state: &ActivationState) -> String {
+    match state {
+        ActivationState::Activated { at, last_used } => match at.as_ref().or(last_used.as_ref()) {
+            Some(at) => w.t("activation.state.activatedOn", &[("date", &w.date(at))]),
+            None => w.t("activation.state.activated", &[]),
+        },
+        ActivationState::NoSalesforceUser { .. } => w.t("activation.state.noSalesforceUser", &[]),
+        ActivationState::Inactive => w.t("activation.state.inactive", &[]),
+        ActivationState::NoApiAccess => w.t("activation.state.noApiAccess", &[]),
+        ActivationState::OtherOrgKind { expected, actual } => w.t(
+            "activation.state.otherOrgKind",
+            &[
+                ("expected", &org_word(w, *expected)),
+                ("actual", &org_word(w, *actual)),
+            ],
+        ),
+        ActivationState::Waiting => w.t("activation.state.waiting", &[]),
+    }
+}
+
+/// What the admin does about a row, as of the tracker's read (as the panel says it).
+fn todo_text(w: &Words, row: &ActivationRow, checked_at: &str) -> String {
+    match &row.state {
+        ActivationState::Activated { .. } => w.t("activation.todo.activated", &[]),
+        ActivationState::NoSalesforceUser { closest: Some(c) } => {
+            w.t("activation.todo.didYouMean", &[("closest", c)])
+        }
+        ActivationState::NoSalesforceUser { closest: None } => {
+            w.t("activation.todo.noSalesforceUser", &[])
+        }
+        ActivationState::Inactive => w.t("activation.todo.inactive", &[]),
+        ActivationState::NoApiAccess => w.t("activation.todo.noApiAccess", &[]),
+        ActivationState::OtherOrgKind { expected, .. } => w.t(
+            "activation.todo.otherOrgKind",
+            &[("expected", &org_word(w, *expected))],
+        ),
+        ActivationState::Waiting => {
+            let days = row
+                .invited_at
+                .as_deref()
+                .and_then(parse_time)
+                .zip(parse_time(checked_at))
+                .map(|(from, to)| (to - from).whole_days().max(0));
+            match days {
+                None => w.t("activation.todo.waitingPasted", &[]),
+                Some(0) => w.t("activation.todo.waitingToday", &[]),
+                Some(1) => w.t("activation.todo.waitingOneDay", &[]),
+                Some(n) => w.t("activation.todo.waitingDays", &[("days", &n.to_string())]),
+            }
+        }
+    }
+}
+
+fn org_word(w: &Words, org: SalesforceOrgType) -> String {
+    let key = match org {
+        SalesforceOrgType::Production => "activation.org.production",
+        SalesforceOrgType::Sandbox => "activation.org.sandbox",
+    };
+    w.t(key, &[])
 }
 
 /// Rows this app's jobs invited (or found already there), latest job's time per address.

@@ -5,6 +5,7 @@ mod cmd_activation;
 mod cmd_csv;
 mod cmd_invite;
 mod cmd_marketo;
+mod cmd_report;
 mod cmd_salesforce;
 mod cmd_sandbox;
 mod cmd_status;
@@ -42,6 +43,8 @@ enum Command {
     Marketo(cmd_marketo::MarketoCommand),
     /// Step 5: who of the invited has activated Actions in Salesforce, and what blocks the rest.
     Activation(cmd_activation::ActivationArgs),
+    /// Write the setup report (one HTML file to hand over) from the saved progress.
+    Report(cmd_report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,5 +58,6 @@ fn main() -> ExitCode {
         Command::Salesforce(cmd) => cmd_salesforce::run(cmd),
         Command::Marketo(cmd) => cmd_marketo::run(cmd),
         Command::Activation(args) => cmd_activation::run(args),
+        Command::Report(args) => cmd_report::run(args),
     }
 }

@@ -93,6 +93,9 @@ pub enum Preference {
     /// SIA Setup's own Marketo REST calls per instance and Marketo day, as JSON: subtracted from
     /// the usage statistics, which count them under the same API user as Actions'.
     MarketoOwnCalls,
+    /// Step 5: the last activation tracker's counts and when it read them, as JSON, for the
+    /// dashboard's step-5 card and the setup report (counts only: no invitee's address).
+    ActivationLast,
 }
 
 impl Preference {
@@ -107,6 +110,7 @@ impl Preference {
             Preference::MarketoActionsUser => "marketoActionsUser",
             Preference::SyncExpectedAtLeast => "syncExpectedAtLeast",
             Preference::MarketoOwnCalls => "marketoOwnCalls",
+            Preference::ActivationLast => "activationLast",
         }
     }
 }

@@ -114,6 +114,27 @@ pub fn export_upload(people: &[Invitee], columns: &UploadColumns, path: &Path) -
     Ok(u32::try_from(people.len()).unwrap_or(u32::MAX))
 }
 
+/// Writes a table for people to open in a spreadsheet (the activation tracker's export): UTF-8
+/// with a BOM so Excel reads it right, CRLF, and every cell, headers too, through [`neutralize`].
+/// Returns the number of rows written after the header.
+pub fn export_table<S: AsRef<str>>(
+    path: &Path,
+    header: &[S],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<u32> {
+    let mut w = writer(path, true)?;
+    w.write_record(header.iter().map(|h| neutralize(h.as_ref()).into_owned()))
+        .map_err(csv_err)?;
+    let mut n: u32 = 0;
+    for row in rows {
+        w.write_record(row.iter().map(|c| neutralize(c).into_owned()))
+            .map_err(csv_err)?;
+        n = n.saturating_add(1);
+    }
+    w.flush().map_err(CsvError::Export)?;
+    Ok(n)
+}
+
 fn writer(path: &Path, bom: bool) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let f = std::fs::File::create(path).map_err(CsvError::Export)?;
     let mut w = std::io::BufWriter::new(f);
@@ -217,6 +238,27 @@ pub fn template(lang: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_for_people_has_a_bom_crlf_and_no_formula() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let n = export_table(
+            &path,
+            &["電子郵件", "=Head"],
+            vec![
+                vec!["ann@x.example".to_owned(), "+1 555 0100".to_owned()],
+                vec!["=HYPERLINK(\"x\")".to_owned(), "a, b".to_owned()],
+            ],
+        )
+        .unwrap();
+        assert_eq!(n, 2);
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}電子郵件,'=Head\r\nann@x.example,+1 555 0100\r\n\"'=HYPERLINK(\"\"x\"\")\",\"a, b\"\r\n"
+        );
+    }
 
     #[test]
     fn formulas_are_neutralized() {

@@ -22,8 +22,8 @@ pub use dialect::{Delimiter, detect_delimiter, looks_like_email};
 pub use encoding::{EncodingSource, os_locale};
 pub use error::{CsvError, Result};
 pub use export::{
-    UPLOAD_ROLE, UPLOAD_TEAMS, UPLOAD_WORKSPACE, UploadColumns, export_upload, neutralize,
-    template, write_upload,
+    UPLOAD_ROLE, UPLOAD_TEAMS, UPLOAD_WORKSPACE, UploadColumns, export_table, export_upload,
+    neutralize, template, write_upload,
 };
 pub use fields::{Problem, ProblemCode, Severity, TargetField};
 pub use mapping::{

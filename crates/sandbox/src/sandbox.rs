@@ -314,6 +314,19 @@ impl RunningSandbox {
             .add_oauth_token(user_id, crate::salesforce::ACTIONS_APP_NAME)
     }
 
+    /// What an invitee's activation leaves in the org: the active Salesforce user with `email`
+    /// (any capitals) and API access authorised the Actions connected app. `false` when no such
+    /// user exists: in Salesforce that invitee could not have connected either.
+    pub fn authorize_actions_app_for_email(&self, email: &str) -> bool {
+        let user = self.sf_control.users().iter().find(|u| {
+            u.email.eq_ignore_ascii_case(email.trim()) && u.is_active && u.has_api_access()
+        });
+        match user {
+            Some(user) => self.authorize_actions_app(&user.id),
+            None => false,
+        }
+    }
+
     /// The demo Marketo API user's Munchkin ID, client id and secret.
     pub fn marketo_credentials(&self) -> MarketoCredentials {
         self.mk_control.credentials().clone()

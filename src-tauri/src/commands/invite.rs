@@ -139,3 +139,21 @@ pub async fn activation_tracker(
         .await
         .returned(&state)
 }
+
+#[tauri::command]
+pub async fn activation_export(
+    state: State<'_, Arc<AppState>>,
+    path: PathBuf,
+    extra: Vec<String>,
+) -> AppResult<sia_app::tracker::ActivationTracker> {
+    api::invite::activation_export(&state, path, extra)
+        .await
+        .returned(&state)
+}
+
+#[tauri::command]
+pub async fn activation_last(
+    state: State<'_, Arc<AppState>>,
+) -> AppResult<Option<sia_app::tracker::ActivationLast>> {
+    api::invite::activation_last(&state).await.returned(&state)
+}

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod import;
 pub mod invite;
 pub mod marketo;
+pub mod report;
 pub mod salesforce;
 pub mod support;
 

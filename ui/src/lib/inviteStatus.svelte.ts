@@ -1,15 +1,20 @@
-// How many invite jobs an earlier run left unfinished, for the dashboard's step-5 card and the
-// step-5 screen ("an invite job did not finish"). Read from the journal through `invite_overview`.
+// What the dashboard's step-5 card says beside the step's status: how many invite jobs an earlier
+// run left unfinished (from the journal, `invite_overview`), and the last activation tracker's
+// counts with when they were read (`activation_last`; none before any tracker ran).
+import type { ActivationLast } from "./bindings/ActivationLast";
 import { inviteIpc } from "./ipc";
 
-export const invite = $state<{ unfinished: number }>({ unfinished: 0 });
+export const invite = $state<{ unfinished: number; activation: ActivationLast | null }>({
+  unfinished: 0,
+  activation: null,
+});
 
-/** Re-reads the count; a failure (no journal yet, a test without the command) means none. */
+/** Re-reads both; a failure (no journal yet, a test without the command) means none. */
 export async function refreshInviteStatus(): Promise<void> {
-  try {
-    const overview = await inviteIpc.overview();
-    invite.unfinished = overview.unfinished.length;
-  } catch {
-    invite.unfinished = 0;
-  }
+  const [overview, last] = await Promise.all([
+    inviteIpc.overview().catch(() => null),
+    inviteIpc.activationLast().catch(() => null),
+  ]);
+  invite.unfinished = overview?.unfinished.length ?? 0;
+  invite.activation = last ?? null;
 }

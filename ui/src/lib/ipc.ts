@@ -78,6 +78,11 @@ export const ipc = {
   salesforceActionsApp: () => call<ActionsAppCheck>("salesforce_actions_app"),
   salesforceChooseActionsApp: (appName: string) =>
     call<ActionsAppCheck>("salesforce_choose_actions_app", { appName }),
+  /** Writes the setup report (one HTML file, in the admin's language) to `path`. */
+  exportSetupReport: (path: string) => call<void>("export_setup_report", { path }),
+  /** The native save dialog for an HTML file; null when the admin cancels. */
+  pickHtmlSavePath: (defaultPath: string, filterName: string): Promise<string | null> =>
+    saveDialog({ defaultPath, filters: [{ name: filterName, extensions: ["html"] }] }),
   onSalesforceLogin: (handler: (event: SalesforceLoginEvent) => void): Promise<UnlistenFn> =>
     listen<SalesforceLoginEvent>("salesforce-login", (e) => handler(e.payload)),
 };
@@ -172,6 +177,7 @@ import type { InviteResults } from "./bindings/InviteResults";
 import type { InviteRevokeSummary } from "./bindings/InviteRevokeSummary";
 import type { InviteStarted } from "./bindings/InviteStarted";
 import type { ActivationTracker } from "./bindings/ActivationTracker";
+import type { ActivationLast } from "./bindings/ActivationLast";
 
 export const inviteIpc = {
   formInfo: () => call<InviteFormInfo>("invite_form_info"),
@@ -194,6 +200,11 @@ export const inviteIpc = {
   revoke: (jobId: string) => call<InviteRevokeSummary>("invite_revoke", { jobId }),
   /** Who has activated: the journal's invitees plus `extra` (pasted; any separators). */
   activationTracker: (extra: string[]) => call<ActivationTracker>("activation_tracker", { extra }),
+  /** Reads the tracker again and writes it as CSV (the admin's language); the tracker written. */
+  activationExport: (path: string, extra: string[]) =>
+    call<ActivationTracker>("activation_export", { path, extra }),
+  /** The last tracker's counts and when they were read; null before any tracker ran. */
+  activationLast: () => call<ActivationLast | null>("activation_last"),
   onProgress: (handler: (progress: InviteProgress) => void): Promise<UnlistenFn> =>
     listen<InviteProgress>("invite-progress", (e) => handler(e.payload)),
   onFinished: (handler: (finished: InviteFinished) => void): Promise<UnlistenFn> =>

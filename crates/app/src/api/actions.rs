@@ -150,10 +150,18 @@ pub async fn actions_outbox(state: &AppState) -> AppResult<Vec<ActionsOutboxInvi
     Ok(actions::client(state)?.outbox().await?)
 }
 
-/// Demo only: plays the invitee who opens the invitation and signs in.
+/// Demo only: plays the invitee who opens the invitation and signs in, connecting Salesforce with
+/// the same email; the demo org then holds their grant to the Actions app, as Salesforce would,
+/// so step 5's tracker sees them activated (when the org has such a user).
 pub async fn actions_demo_accept(state: &AppState, user_id: String) -> AppResult<ActionsUser> {
     demo_only(state)?;
-    Ok(actions::client(state)?.accept_invitation(&user_id).await?)
+    let user = actions::client(state)?.accept_invitation(&user_id).await?;
+    if let Some(demo) = &state.demo
+        && !demo.authorize_actions_app_for_email(&user.email)
+    {
+        tracing::info!(target: "sia::demo", "the accepting invitee has no usable user in the demo org");
+    }
+    Ok(user)
 }
 
 /// Step 3, first half: fills the connect form from the instance's Integration Information.

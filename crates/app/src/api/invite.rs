@@ -175,6 +175,31 @@ pub async fn activation_tracker(
     crate::tracker::activation(state, extra).await
 }
 
+/// Reads the tracker again (the journal's invitees plus `extra`, as on screen) and writes it as a
+/// CSV file in the admin's language (UTF-8 with BOM, formula-safe). Returns the tracker written,
+/// so the panel shows exactly what the file holds.
+pub async fn activation_export(
+    state: &AppState,
+    path: PathBuf,
+    extra: Vec<String>,
+) -> AppResult<crate::tracker::ActivationTracker> {
+    let tracker = crate::tracker::activation(state, extra).await?;
+    let language = state.language();
+    blocking(move || {
+        crate::tracker::export_csv(&tracker, language, &path)?;
+        Ok(tracker)
+    })
+    .await
+}
+
+/// The last tracker's counts and when they were read (the dashboard's step-5 line); `None`
+/// before any tracker ran.
+pub async fn activation_last(
+    state: &AppState,
+) -> AppResult<Option<crate::tracker::ActivationLast>> {
+    crate::tracker::last(state)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ import ActivationTracker from "./ActivationTracker.svelte";
 import StepView from "../../views/StepView.svelte";
 import { app } from "../../lib/app.svelte";
 import { setLanguage } from "../../lib/i18n.svelte";
+import { invite } from "../../lib/inviteStatus.svelte";
 import { appInfo, dashboard } from "../../test/fixtures";
 import type { ActivationRow } from "../../lib/bindings/ActivationRow";
 import type { ActivationTracker as Tracker } from "../../lib/bindings/ActivationTracker";
@@ -84,6 +85,10 @@ function mock(answer: Tracker = tracker()): Call[] {
         return dashboard();
       case "invite_overview":
         return { unfinished: [] };
+      case "plugin:dialog|save":
+        return "/home/admin/activation.csv";
+      case "activation_export":
+        return answer;
       default:
         throw { code: "unknown_command", message: cmd };
     }
@@ -214,6 +219,32 @@ describe("the activation tracker", () => {
       "judged from profiles only",
     );
     expect(screen.getByTestId("activation-ignored").textContent).toContain("not-an-email");
+  });
+
+  it("exports what it reads as CSV through the save dialog, with the pasted list", async () => {
+    const calls = mock();
+    render(ActivationTracker);
+    await userEvent.type(
+      screen.getByLabelText("Also track addresses invited from Actions"),
+      "hal@acme.com",
+    );
+    await checkNow();
+    // The dashboard's step-5 line follows the last read.
+    expect(invite.activation).toEqual({
+      summary: { activated: 1, waiting: 2, blocked: 5, total: 8 },
+      checkedAt: "2026-11-24T10:00:00Z",
+    });
+    await userEvent.click(screen.getByRole("button", { name: "Export as CSV…" }));
+    const save = calls.find((c) => c.cmd === "plugin:dialog|save")!.args as {
+      options: { defaultPath: string; filters: { extensions: string[] }[] };
+    };
+    expect(save.options.defaultPath).toBe("activation.csv");
+    expect(save.options.filters[0].extensions).toEqual(["csv"]);
+    expect(calls.find((c) => c.cmd === "activation_export")!.args).toEqual({
+      path: "/home/admin/activation.csv",
+      extra: ["hal@acme.com"],
+    });
+    expect((await screen.findByTestId("activation-exported")).textContent).toBe("8 rows written.");
   });
 
   it("shows a failure on step 5's screen", async () => {
