@@ -31,8 +31,13 @@ toolchain="$(pinned_toolchain)"
 rustup_bin="$CARGO_HOME/bin/rustup"
 if [ ! -x "$rustup_bin" ]; then
   step "Installing rustup (found: $(command -v cargo >/dev/null && cargo --version 2>/dev/null || echo "no cargo"))"
-  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs |
-    sh -s -- -y --profile minimal --default-toolchain none
+  # rustup-init itself, from where rustup's install script gets it.
+  init="$(mktemp)"
+  curl --proto '=https' --tlsv1.2 -sSf -o "$init" \
+    "https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
+  chmod +x "$init"
+  "$init" -y --profile minimal --default-toolchain none
+  rm -f "$init"
 fi
 mapfile -t want_components < <(pinned_list components)
 mapfile -t want_targets < <(pinned_list targets)
