@@ -31,13 +31,14 @@ toolchain="$(pinned_toolchain)"
 rustup_bin="$CARGO_HOME/bin/rustup"
 if [ ! -x "$rustup_bin" ]; then
   step "Installing rustup (found: $(command -v cargo >/dev/null && cargo --version 2>/dev/null || echo "no cargo"))"
-  # rustup-init itself, from where rustup's install script gets it.
-  init="$(mktemp)"
-  curl --proto '=https' --tlsv1.2 -sSf -o "$init" \
+  # rustup-init itself, from where rustup's install script gets it. It must keep its name:
+  # rustup decides what to be from the name it is run as.
+  init_dir="$(mktemp -d)"
+  curl --proto '=https' --tlsv1.2 -sSf -o "$init_dir/rustup-init" \
     "https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
-  chmod +x "$init"
-  "$init" -y --profile minimal --default-toolchain none
-  rm -f "$init"
+  chmod +x "$init_dir/rustup-init"
+  "$init_dir/rustup-init" -y --profile minimal --default-toolchain none
+  rm -rf "$init_dir"
 fi
 mapfile -t want_components < <(pinned_list components)
 mapfile -t want_targets < <(pinned_list targets)
