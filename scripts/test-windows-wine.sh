@@ -37,4 +37,39 @@ if [ "$(wine --version | sed 's/^wine-\([0-9]*\).*/\1/')" -lt 9 ] && [ ! -f "$sh
 fi
 
 step "Testing $crate for Windows under $(wine --version)"
-CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine cargo test -p "$crate" --target "$target"
+# Every test binary, even after one fails, so the report is whole.
+status=0
+CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine cargo test -p "$crate" --target "$target" --no-fail-fast || status=$?
+
+if [ "$crate" = sia-vault ]; then
+  # The tests above use a mock keychain. This is the real one: Wine's Credential Manager
+  # (CredWriteW/CredReadW/CredDeleteW), through the vault, from separate processes.
+  step "The vault against Wine's Credential Manager (store, read from another process, forget)"
+  cargo build --quiet -p sia-vault --example vault_probe --target "$target"
+  probe="$CARGO_TARGET_DIR/$target/debug/examples/vault_probe.exe"
+  dir="$(mktemp -d)"
+  secret="wine-probe-$RANDOM$RANDOM"
+  args=(--dir "$(winepath -w "$dir")" --service actions --env sandbox --account probe@example.com)
+  expect() {
+    local got
+    got="$(printf '%s\n' "$secret" | wine "$probe" "$1" "${args[@]}" | tr -d '\r')"
+    echo "  $1 -> $got"
+    [ "$got" = "$2" ] || { echo "expected $2" >&2; status=1; }
+  }
+  # Wine keeps generic credentials (encrypted) under this registry key, one subkey each.
+  in_store() { wine reg query 'HKCU\Software\Wine\Credential Manager' 2>/dev/null | grep -c 'sia-setup\.actions\.sandbox' || true; }
+  printf '%s\n' "$secret" | wine "$probe" store "${args[@]}" >/dev/null || status=1
+  if [ "$(in_store)" = 1 ]; then echo "  store -> one credential in Credential Manager"; else
+    echo "not in Credential Manager" >&2
+    status=1
+  fi
+  expect read match
+  wine "$probe" forget "${args[@]}" >/dev/null || status=1
+  expect read missing
+  if [ "$(in_store)" = 0 ]; then echo "  forget -> none left in Credential Manager"; else
+    echo "still in Credential Manager" >&2
+    status=1
+  fi
+  rm -rf "$dir"
+fi
+exit "$status"
