@@ -5,6 +5,8 @@
 # Measures; it does not judge CI. Exits non-zero only when something breaks, or when
 # SIA_BENCH_STRICT=1 and a target is missed. Data goes to $SIA_BENCH_DATA (outside the repo).
 set -euo pipefail
+# rustup's cargo, which builds with the toolchain pinned in rust-toolchain.toml, before any other.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sia/target-csv}"

@@ -5,6 +5,8 @@
 # The run is paced by the limiter, not the CPU, so a dev build measures the same thing as a
 # release one (and skips a long LTO build on 2 cores).
 set -euo pipefail
+# rustup's cargo, which builds with the toolchain pinned in rust-toolchain.toml, before any other.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sia/target-invite}"
 cargo run --quiet -p sia-invite --example bench_invite -- \

@@ -4,6 +4,8 @@
 # Needs python3 (with venv) and cargo. Installs schemathesis and openapi-spec-validator into
 # $HOME/.cache/sia/venv-openapi. Exits non-zero on any failure. Env: ST_MAX_EXAMPLES (default 30), ST_SEED.
 set -euo pipefail
+# rustup's cargo, which builds with the toolchain pinned in rust-toolchain.toml, before any other.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -3,6 +3,8 @@
 # cargo-fuzz needs nightly features: on a stable toolchain RUSTC_BOOTSTRAP=1 unlocks them.
 # Installs cargo-fuzz when missing. Exits non-zero on any crash, leak of memory past the limit, or timeout.
 set -euo pipefail
+# rustup's cargo, which builds with the toolchain pinned in rust-toolchain.toml, before any other.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SECONDS_TO_RUN="${SIA_FUZZ_SECONDS:-60}"

@@ -23,10 +23,52 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-if ! command -v cargo >/dev/null; then
-  step "Installing Rust (rustup)"
-  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy -c rustfmt
+# Rust comes from rustup, at the version pinned in rust-toolchain.toml, whatever other
+# cargo is installed: Debian's /usr/bin/cargo or an old toolchain cannot build this
+# workspace (rust-version), and another clippy reports other lints. lib.sh puts rustup's
+# bin folder first on the PATH, so every script then uses this toolchain.
+toolchain="$(pinned_toolchain)"
+rustup_bin="$CARGO_HOME/bin/rustup"
+if [ ! -x "$rustup_bin" ]; then
+  step "Installing rustup (found: $(command -v cargo >/dev/null && cargo --version 2>/dev/null || echo "no cargo"))"
+  # rustup-init itself, from where rustup's install script gets it. It must keep its name:
+  # rustup decides what to be from the name it is run as.
+  init_dir="$(mktemp -d)"
+  curl --proto '=https' --tlsv1.2 -sSf -o "$init_dir/rustup-init" \
+    "https://static.rust-lang.org/rustup/dist/$(uname -m)-unknown-linux-gnu/rustup-init"
+  chmod +x "$init_dir/rustup-init"
+  "$init_dir/rustup-init" -y --profile minimal --default-toolchain none
+  rm -rf "$init_dir"
 fi
+mapfile -t want_components < <(pinned_list components)
+mapfile -t want_targets < <(pinned_list targets)
+have_components=" $("$rustup_bin" component list --toolchain "$toolchain" --installed 2>/dev/null | tr '\n' ' ') "
+have_targets=" $("$rustup_bin" target list --toolchain "$toolchain" --installed 2>/dev/null | tr '\n' ' ') "
+missing_rust=()
+for c in "${want_components[@]}"; do
+  [[ "$have_components" == *" $c-"* ]] || missing_rust+=("component $c")
+done
+for t in "${want_targets[@]}"; do
+  [[ "$have_targets" == *" $t "* ]] || missing_rust+=("target $t")
+done
+if ! "$rustup_bin" run "$toolchain" rustc --version >/dev/null 2>&1 || [ "${#missing_rust[@]}" -gt 0 ]; then
+  step "Installing Rust $toolchain with rustup (missing: ${missing_rust[*]:-the toolchain})"
+  args=(--profile minimal)
+  for c in "${want_components[@]}"; do args+=(--component "$c"); done
+  for t in "${want_targets[@]}"; do args+=(--target "$t"); done
+  "$rustup_bin" toolchain install "$toolchain" "${args[@]}"
+fi
+# The cargo every script runs: rustup's proxy, which reads rust-toolchain.toml.
+hash -r
+rust_now="$(cd "$ROOT" && cargo --version)"
+case "$rust_now" in
+  "cargo $toolchain "*) echo "Rust: $rust_now ($(command -v cargo), pinned in rust-toolchain.toml)" ;;
+  *)
+    echo "Expected cargo $toolchain from rustup, but $(command -v cargo) says: $rust_now" >&2
+    echo "(RUSTUP_TOOLCHAIN, if set, overrides rust-toolchain.toml: unset it.)" >&2
+    exit 1
+    ;;
+esac
 
 node_ok() {
   command -v node >/dev/null &&

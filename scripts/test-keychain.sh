@@ -3,6 +3,8 @@
 # gnome-keyring unlocked, in throwaway XDG folders (never the user's own keyring).
 # Non-interactive and idempotent; installs what it needs; exits non-zero on any failure.
 set -euo pipefail
+# rustup's cargo, which builds with the toolchain pinned in rust-toolchain.toml, before any other.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"

@@ -7,6 +7,9 @@ cd "$ROOT"
 
 "$ROOT/scripts/setup-system.sh" --test
 
+step "Release tooling: the pinned toolchain, the scripts and the release workflow agree"
+"$ROOT/scripts/check-release.sh"
+
 step "UI: install, type-check, format, unit tests"
 (cd ui && npm ci --no-audit --no-fund && npm run check && npm run format:check && npm test)
 

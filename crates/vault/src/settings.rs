@@ -77,8 +77,43 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(target).map_err(|e| e.error)?;
+    replace(tmp, target)?;
     sync_dir(dir)
+}
+
+/// Rename the temp file over the target. `std::fs::rename` rather than tempfile's `persist`:
+/// both start with `MoveFileEx`, which refuses with "access denied" while a reader has the target
+/// open; std then retries with POSIX rename semantics (Windows 10 1607 and later), which replace
+/// the file under readers that share delete access, as std opens every file.
+fn replace(tmp: tempfile::NamedTempFile, target: &Path) -> io::Result<()> {
+    let tmp = tmp.into_temp_path();
+    rename_retrying(&tmp, target)?;
+    // Moved: nothing is left for the guard to delete.
+    let _ = tmp.keep();
+    Ok(())
+}
+
+#[cfg(not(windows))]
+fn rename_retrying(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)
+}
+
+/// Where Windows still says "access denied" (an older system, or a handle opened without
+/// delete sharing: an antivirus or indexer scan, another program), the handle closes within
+/// moments, so the rename is retried for about two seconds before the error is reported.
+#[cfg(windows)]
+fn rename_retrying(from: &Path, to: &Path) -> io::Result<()> {
+    let mut delay = std::time::Duration::from_millis(2);
+    for _ in 0..10 {
+        match fs::rename(from, to) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(delay);
+                delay *= 2;
+            }
+            done => return done,
+        }
+    }
+    fs::rename(from, to)
 }
 
 /// The rename is only durable once the directory entry is on disk.
