@@ -14,8 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, Runtime};
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::util::SubscriberInitExt;
 
 pub use sia_app::{actions, demo, directory, error, invite, locale, state};
 use state::AppState;
@@ -37,7 +35,7 @@ pub fn run() {
     // `--demo`/`SIA_DEMO`, else the mode last chosen in the window, else the real services.
     // Decided before anything else: the log file is per mode.
     let launch = sia_app::launch::for_window(&state::base_dir(state::default_app_data_dir()));
-    start_logging(launch.mode);
+    sia_app::logging::start(launch.mode);
 
     // Single instance first, as its docs require: a second launch must hand over and exit before
     // any other plugin or the setup below touches the progress file, the journal or the window.
@@ -100,39 +98,6 @@ pub fn run() {
             tracing::error!("SIA Setup could not start: {error}");
             eprintln!("SIA Setup could not start: {error}");
             std::process::exit(1);
-        }
-    }
-}
-
-/// Logs to stderr, as always, and to a daily file in this mode's log folder for support
-/// (`sia_app::state::log_dir`: per mode like the data folder), kept a week. INFO for the app's own
-/// crates, WARN for the rest, unless `SIA_LOG` says otherwise. The file gets the very same lines
-/// as stderr: secrets redact themselves in every `Debug`/`Display` (`sia-secret`), and
-/// "Export diagnostics…" redacts paths and other people's addresses on the way out.
-/// The writer is synchronous on purpose: a line logged just before a crash or a kill is on disk.
-fn start_logging(mode: RunMode) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SIA_LOG")
-        .unwrap_or_else(|_| "warn,sia=info".into());
-    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
-    let dir = state::log_dir(state::default_app_log_dir(), mode);
-    let file = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix(sia_app::diagnostics::LOG_PREFIX)
-        .filename_suffix("log")
-        .max_log_files(sia_app::diagnostics::LOG_FILES)
-        .build(&dir);
-    let registry = tracing_subscriber::registry().with(filter).with(stderr);
-    match file {
-        Ok(file) => registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(false)
-                    .with_writer(file),
-            )
-            .init(),
-        Err(error) => {
-            registry.init();
-            tracing::warn!("no log file this run: {error}");
         }
     }
 }

@@ -153,6 +153,23 @@ impl RecentErrors {
     }
 }
 
+/// Every command's result passes here on its way to the window: an error's code is kept in the
+/// app's short list of recent errors, which "Export diagnostics…" hands to support. Here, at the
+/// IPC edge, because only what reached the admin is what support hears about
+/// (the shell's `every_command_records_the_errors_it_returns` checks each command does).
+pub trait Returned<T> {
+    fn returned(self, state: &crate::state::AppState) -> AppResult<T>;
+}
+
+impl<T> Returned<T> for AppResult<T> {
+    fn returned(self, state: &crate::state::AppState) -> AppResult<T> {
+        if let Err(error) = &self {
+            state.recent_errors.record(error);
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod recent_tests {
     use super::*;

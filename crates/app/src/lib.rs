@@ -16,6 +16,7 @@ pub mod import;
 pub mod invite;
 pub mod launch;
 pub mod locale;
+pub mod logging;
 pub mod marketo;
 pub mod mode;
 pub mod report;

@@ -11,22 +11,6 @@ pub mod report;
 pub mod salesforce;
 pub mod support;
 
-use sia_app::error::AppResult;
-use sia_app::state::AppState;
-
-/// Every command's result passes here on its way to the window: an error's code is kept in the
-/// app's short list of recent errors, which "Export diagnostics…" hands to support. Here, at the
-/// IPC edge, because only what reached the admin is what support hears about
+/// Every command's result passes through `Returned::returned` on its way to the window
 /// (`every_command_records_the_errors_it_returns` checks each command does).
-pub trait Returned<T> {
-    fn returned(self, state: &AppState) -> AppResult<T>;
-}
-
-impl<T> Returned<T> for AppResult<T> {
-    fn returned(self, state: &AppState) -> AppResult<T> {
-        if let Err(error) = &self {
-            state.recent_errors.record(error);
-        }
-        self
-    }
-}
+pub use sia_app::error::Returned;
