@@ -315,12 +315,13 @@ describe("the app killed during an import with unsaved inline edits", () => {
       await (await session.find('li[data-step="inviteUsers"] button')).click();
       await session.find("[data-testid=open-invite]");
       assert.equal(await invoke(session, "import_summary"), null, "no import is open after the restart");
+      // Step 5 as the admin finds it: no word of the import or of edits lost.
+      writeFileSync(path.join(screenshots, "killed-import-after-restart-en.png"), await session.screenshot());
       assert.equal(readFileSync(file, "utf8"), csv, "the admin's file is untouched");
       // Opening the file again reads it as it is on disk: the fix made before the kill is not there.
       const again = await invoke(session, "import_open", { path: file });
       assert.equal(again.counts.invalid, 1, "the edit made before the kill is not kept");
       t.diagnostic("import edits after SIGKILL: not kept, and no notice says so");
-      writeFileSync(path.join(screenshots, "killed-import-after-restart-en.png"), await session.screenshot());
     } finally {
       await session.close();
     }
