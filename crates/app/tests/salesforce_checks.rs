@@ -35,7 +35,7 @@ async fn two_checks_at_once_run_one_after_the_other() {
         .map(|e| e.url())
         .collect();
     assert!(
-        !paths.is_empty() && paths.len() % 2 == 0,
+        !paths.is_empty() && paths.len().is_multiple_of(2),
         "two checks, the same requests each: {paths:#?}"
     );
     let (first, second) = paths.split_at(paths.len() / 2);
