@@ -109,7 +109,8 @@ describe("switching between the demo and the real setup from the window", () => 
       try {
         return await check(session);
       } finally {
-        await session.close();
+        // A switch leaves the restarted app running on purpose; `stopRestarted` ends it.
+        await session.close({ waitForApp: false });
       }
     } finally {
       await driver.stop();

@@ -207,23 +207,46 @@ export class Session {
     await request("DELETE", `${this.base}/window`).catch(() => {});
   }
 
-  async close() {
+  /** Ends the session; unless told otherwise, waits until its app has let go (see `appGone`). */
+  async close({ waitForApp = true } = {}) {
     await request("DELETE", this.base).catch(() => {});
-    await appGone();
+    if (waitForApp) await appGone();
   }
 }
 
 /**
- * The app is one instance per desktop session (its D-Bus name): wait until the closed one has
- * let go of it, so the next session's app starts as the first instance, not as a second one.
+ * The app is one instance per desktop session (its D-Bus name), and in demo mode it serves the
+ * stand-ins on fixed ports: wait until the closed one has let go of both, so the next session's
+ * app starts as the first instance and can bind the stand-ins' ports. (The name goes at the
+ * app's cleanup, the ports only when the process has ended.)
  */
 export async function appGone({ timeout = 10000 } = {}) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
-    if (!singleInstanceOwned()) return;
+    if (!singleInstanceOwned() && !(await demoPortsInUse())) return;
     await sleep(100);
   }
-  throw new Error("the app still holds its single-instance name 10 s after its session closed");
+  throw new Error("the app still holds its single-instance name or the demo's ports 10 s after its session closed");
+}
+
+/** The demo stand-ins' fixed ports (crates/sandbox/src/sandbox.rs). */
+const DEMO_PORTS = [47801, 47802, 47803];
+
+async function demoPortsInUse() {
+  const answers = await Promise.all(
+    DEMO_PORTS.map(
+      (port) =>
+        new Promise((resolve) => {
+          const socket = net.connect({ host: "127.0.0.1", port });
+          socket.once("connect", () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once("error", () => resolve(false));
+        }),
+    ),
+  );
+  return answers.some(Boolean);
 }
 
 function singleInstanceOwned() {
