@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { openStep, signInAndAllow } from "./steps.mjs";
-import { Session, startDriver } from "./webdriver.mjs";
+import { Session, startDriver, invoke } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -45,18 +45,6 @@ async function actions(url, method, route, body) {
   });
   assert.ok(response.ok, `${method} ${route}: ${response.status}`);
   return response.json();
-}
-
-async function invoke(session, command, args = {}) {
-  const out = await session.executeAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
-       .then((r) => done(JSON.stringify({ ok: r })), (e) => done(JSON.stringify({ error: e })));`,
-    [command, args],
-  );
-  const parsed = JSON.parse(out);
-  assert.equal(parsed.error, undefined, JSON.stringify(parsed.error));
-  return parsed.ok;
 }
 
 /** Clicks "Check in Salesforce" and waits for a summary other than `previous`. */

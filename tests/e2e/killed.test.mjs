@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadCatalogue } from "./catalogue.mjs";
-import { Session, appGone, startDriver } from "./webdriver.mjs";
+import { Session, appGone, startDriver, invoke } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -41,18 +41,6 @@ const clickByText = (session, text) =>
     [text],
     { what: `a button reading "${text}"` },
   );
-
-async function invoke(session, command, args = {}) {
-  const out = await session.executeAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
-       .then((r) => done(JSON.stringify({ ok: r })), (e) => done(JSON.stringify({ error: e })));`,
-    [command, args],
-  );
-  const parsed = JSON.parse(out);
-  assert.equal(parsed.error, undefined, JSON.stringify(parsed.error));
-  return parsed.ok;
-}
 
 function actionsRequest(url, method, route, body) {
   return fetch(`${url}${route}`, {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
+import assert from "node:assert/strict";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecc";
 
@@ -212,6 +213,19 @@ export class Session {
     await request("DELETE", this.base).catch(() => {});
     if (waitForApp) await appGone();
   }
+}
+
+/** Calls an app command from the page, as the UI does; fails the test on an error answer. */
+export async function invoke(session, command, args = {}) {
+  const out = await session.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+       .then((r) => done(JSON.stringify({ ok: r })), (e) => done(JSON.stringify({ error: e })));`,
+    [command, args],
+  );
+  const parsed = JSON.parse(out);
+  assert.equal(parsed.error, undefined, JSON.stringify(parsed.error));
+  return parsed.ok;
 }
 
 /**

@@ -3,7 +3,6 @@
 //! demo mailbox (which, as in Salesforce, leaves their grant to the Actions app in the org).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use sia_app::api;
 use sia_app::locale::UiLanguage;
@@ -37,31 +36,6 @@ fn shows_key(text: &str, prefix: &str) -> bool {
         .any(|(i, _)| text[i + prefix.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
-async fn invite(state: &sia_app::AppState, emails: &[String]) {
-    let check = api::invite::invite_check(
-        state,
-        emails.join("\n"),
-        vec!["Everyone".into()],
-        sia_csv::Role::User,
-        None,
-    )
-    .await
-    .unwrap();
-    api::invite::invite_start_checked(Arc::new(sia_app::events::NoEvents), state, check.check_id)
-        .await
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while api::invite::invite_overview(state)
-        .await
-        .unwrap()
-        .running
-        .is_some()
-    {
-        assert!(Instant::now() < deadline, "the invite job did not end");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_report_and_the_tracker_csv_hand_over_a_half_done_setup() {
     let dir = tempfile::tempdir().unwrap();
@@ -85,7 +59,7 @@ async fn the_report_and_the_tracker_csv_hand_over_a_half_done_setup() {
     let people = ready_users(&state);
     assert_eq!(people.len(), 3, "the seeded org has three ready users");
     let emails: Vec<String> = people.iter().map(|u| u.invite_email.clone()).collect();
-    invite(&state, &emails).await;
+    support::invite(&state, &emails).await;
     sign_in(&state).await;
     let before = api::invite::activation_tracker(&state, vec![])
         .await

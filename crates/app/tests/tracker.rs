@@ -3,7 +3,6 @@
 //! Salesforce stand-in's seeded org in a few whole-org queries.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use sia_app::AppState;
 use sia_app::api;
@@ -26,32 +25,6 @@ fn demo() -> Demo {
     Demo {
         state: Arc::new(state),
         _dir: dir,
-    }
-}
-
-/// Invites `emails` with the app's own invite job and waits for it to end.
-async fn invite(state: &AppState, emails: &[&str]) {
-    let check = api::invite::invite_check(
-        state,
-        emails.join("\n"),
-        vec!["Everyone".into()],
-        sia_csv::Role::User,
-        None,
-    )
-    .await
-    .unwrap();
-    api::invite::invite_start_checked(Arc::new(sia_app::events::NoEvents), state, check.check_id)
-        .await
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while api::invite::invite_overview(state)
-        .await
-        .unwrap()
-        .running
-        .is_some()
-    {
-        assert!(Instant::now() < deadline, "the invite job did not end");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -122,7 +95,7 @@ async fn every_state_appears_for_journaled_and_pasted_invitees() {
     let p = picks(sandbox);
     // The app's own job invites three; the admin pastes the rest (sent from the vendor's UI),
     // one of them again in other capitals, and something that is not an address.
-    invite(
+    support::invite(
         &d.state,
         &[
             &p.activated.invite_email,
@@ -309,7 +282,7 @@ async fn the_invite_form_reads_the_directory_once_per_intent() {
     assert_eq!(reads(after_form), 0, "the checks reuse the form's read");
 
     // Sending changes seats and invitees: the next check reads again.
-    invite(&d.state, &[&p.waiting.invite_email]).await;
+    support::invite(&d.state, &[&p.waiting.invite_email]).await;
     let after_job = sandbox.log().len();
     api::invite::invite_check(
         &d.state,

@@ -77,3 +77,31 @@ pub async fn sign_in(state: &Arc<AppState>) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Invites `emails` with the app's own invite job (the form's check, then send) and waits for the
+/// job to end.
+pub async fn invite(state: &AppState, emails: &[impl AsRef<str>]) {
+    let list: Vec<&str> = emails.iter().map(AsRef::as_ref).collect();
+    let check = api::invite::invite_check(
+        state,
+        list.join("\n"),
+        vec!["Everyone".into()],
+        sia_csv::Role::User,
+        None,
+    )
+    .await
+    .unwrap();
+    api::invite::invite_start_checked(Arc::new(sia_app::events::NoEvents), state, check.check_id)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while api::invite::invite_overview(state)
+        .await
+        .unwrap()
+        .running
+        .is_some()
+    {
+        assert!(Instant::now() < deadline, "the invite job did not end");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
