@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
-import { openStep, signInAndAllow } from "./steps.mjs";
+import { openInviteForm, openStep, signInAndAllow } from "./steps.mjs";
 import { Session, startDriver, invoke } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -130,8 +130,7 @@ describe("the activation tracker in the real window", () => {
 
       // Step 5: three people through the form.
       await openStep(session, "inviteUsers");
-      await (await session.find("[data-testid=open-invite]")).click();
-      await session.find("#invite-list");
+      await openInviteForm(session);
       await session.execute(
         `const el = document.getElementById("invite-list");
          el.value = arguments[0];

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
+import { openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -85,7 +86,7 @@ describe("the app in a real window", () => {
       await save(session, "dashboard-zh-TW.png");
 
       // Into step 6 and back, by keyboard-reachable buttons; the confirmation is kept.
-      await (await session.find('li[data-step="installPackage"] button')).click();
+      await openStep(session, "installPackage");
       await session.waitFor(...headingIs(catalogue["zh-TW"].step.installPackage.title));
       await save(session, "step-installPackage-zh-TW.png");
       await (await session.find(".status-card .button-primary")).click();

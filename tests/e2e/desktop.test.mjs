@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
+import { openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -236,7 +237,7 @@ describe("a desktop app", () => {
         "nothing wider than the window at 900 px (dashboard)",
       );
       await save(session, "dashboard-900-en.png");
-      await (await session.find('li[data-step="inviteUsers"] button')).click();
+      await openStep(session, "inviteUsers");
       await session.waitFor(...headingIs(en.step.inviteUsers.title));
       await save(session, "step-inviteUsers-900-en.png");
       // The import's preview, the widest screen, at 900 px.

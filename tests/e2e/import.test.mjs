@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
+import { openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -47,7 +48,7 @@ describe("importing a spreadsheet in the real window", () => {
   it("walks a Big5 export from open to confirmation", async () => {
     const session = await Session.create(driver.url, app);
     try {
-      await (await session.find('li[data-step="inviteUsers"] button')).click();
+      await openStep(session, "inviteUsers");
       // The same command the Browse button sends with the chosen path.
       await session.setTimeouts(30000);
       const opened = await session.executeAsync(

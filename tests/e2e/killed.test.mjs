@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadCatalogue } from "./catalogue.mjs";
 import { Session, appGone, startDriver, invoke } from "./webdriver.mjs";
+import { openInviteForm, openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -145,9 +146,8 @@ async function killedInviteJob(t, ctx, { shot, hold, sentAtKill }) {
       assert.equal(info.mode.actions, "adminApi", "the demo invites over the admin API");
       await actions(url, "POST", "/api/v1/instance/activation", { admins: [{ email: "admin@example.com" }] });
 
-      await (await session.find('li[data-step="inviteUsers"] button')).click();
-      await (await session.find("[data-testid=open-invite]")).click();
-      await session.find("#invite-list");
+      await openStep(session, "inviteUsers");
+      await openInviteForm(session);
       await session.execute(
         `const el = document.getElementById("invite-list");
          el.value = arguments[0];
@@ -203,10 +203,9 @@ async function killedInviteJob(t, ctx, { shot, hold, sentAtKill }) {
       assert.equal(entry.summary.failed, 0);
       t.diagnostic(`offered after the restart: ${entry.summary.unfinished} of ${entry.summary.total} unfinished`);
 
-      await (await session.find('li[data-step="inviteUsers"] button')).click();
+      await openStep(session, "inviteUsers");
       await session.find("[data-testid=invite-unfinished-note]");
-      const openInvite = await session.find("[data-testid=open-invite]");
-      await openInvite.click();
+      await openInviteForm(session);
       const offer = await (await session.find("[data-testid=invite-unfinished]")).text();
       assert.match(offer, new RegExp(en.invite.unfinished.heading.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
       writeFileSync(path.join(screenshots, `killed-${shot}-resume-offer-en.png`), await session.screenshot());
@@ -305,7 +304,7 @@ describe("the app killed during an import with unsaved inline edits", () => {
     let session = await Session.create(driver.url, app);
     try {
       await session.setTimeouts(30000);
-      await (await session.find('li[data-step="inviteUsers"] button')).click();
+      await openStep(session, "inviteUsers");
       const opened = await invoke(session, "import_open", { path: file });
       assert.equal(opened.counts.rows, 2);
       assert.equal(opened.counts.invalid, 1, "the typo in Raj's address is caught");
@@ -331,7 +330,7 @@ describe("the app killed during an import with unsaved inline edits", () => {
     session = await Session.create(driver.url, app);
     try {
       await session.setTimeouts(30000);
-      await (await session.find('li[data-step="inviteUsers"] button')).click();
+      await openStep(session, "inviteUsers");
       await session.find("[data-testid=open-invite]");
       assert.equal(await invoke(session, "import_summary"), null, "no import is open after the restart");
       // Step 5 as the admin finds it: no word of the import or of edits lost.

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Session, startDriver } from "./webdriver.mjs";
-import { signInAndAllow } from "./steps.mjs";
+import { openStep, signInAndAllow } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -41,7 +41,7 @@ describe("signing in to Salesforce in the real window", () => {
   it("connects through the loopback listener, stores the token, and checks step 6", async () => {
     const session = await Session.create(driver.url, app);
     try {
-      await (await session.find('li[data-step="connectSalesforce"] button')).click();
+      await openStep(session, "connectSalesforce");
       const connect = await session.find('[data-testid="salesforce-connect"] button[type="submit"]');
       await connect.click();
       const link = await session.find("#sf-authorize-url");
@@ -75,7 +75,7 @@ describe("signing in to Salesforce in the real window", () => {
         [],
         { what: "step 2 to be done" },
       );
-      await (await session.find('li[data-step="installPackage"] button')).click();
+      await openStep(session, "installPackage");
       // Opening the step checks it in the background; the admin's own check follows that one.
       await session.waitFor(
         `return document.querySelector("[data-testid=evidence]")?.dataset.kind === "msiPackage" || null;`,

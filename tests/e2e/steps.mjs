@@ -1,18 +1,39 @@
 // What several real-window tests do the same way: open a step from the dashboard, and sign in
 // to the Salesforce stand-in as a person would in the browser.
 import assert from "node:assert/strict";
+import { clickUntil } from "./webdriver.mjs";
 
-/** Goes back to the dashboard if needed, then opens `step` from its card. */
-export async function openStep(session, step) {
-  await session.waitFor(
-    `const back = document.querySelector("main nav .link-button");
-     if (back) { back.click(); return null; }
-     const b = document.querySelector('li[data-step="' + arguments[0] + '"] button');
-     if (!b) return null; b.click(); return true;`,
-    [step],
-    { what: `the card of ${step}` },
+/**
+ * Goes back to the dashboard if needed, then opens `step` from its card and waits for the step's
+ * own screen. As a person would, it clicks again when the dashboard's redraw (its background
+ * checks landing) moved the card from under the pointer and the click opened nothing, or another
+ * step.
+ */
+export async function openStep(session, step, { attempts = 3 } = {}) {
+  const isOpen = `return document.querySelector("h1[data-step-view]")?.dataset.stepView === arguments[0] || null;`;
+  for (let attempt = 1; ; attempt++) {
+    await session.waitFor(
+      `const back = document.querySelector("main nav .link-button");
+       if (back) { back.click(); return null; }
+       return document.querySelector('li[data-step="' + arguments[0] + '"] button') ? true : null;`,
+      [step],
+      { what: `the card of ${step}` },
+    );
+    await (await session.find(`li[data-step="${step}"] button`)).click();
+    const open = await session.waitFor(isOpen, [step], { what: `step ${step}'s screen`, timeout: 5000 }).catch(() => null);
+    if (open) return;
+    assert.ok(attempt < attempts, `step ${step}'s screen did not open after ${attempts} clicks`);
+  }
+}
+
+/** On step 5's screen: opens the invite form (see `clickUntil`). */
+export function openInviteForm(session) {
+  return clickUntil(
+    session,
+    "[data-testid=open-invite]",
+    `return document.getElementById("invite-list") ? true : null;`,
+    { what: "the invite form" },
   );
-  await session.waitFor(`return document.querySelector("#view-heading")?.textContent || null;`);
 }
 
 /** What a person does in the browser: read the login form, type a password, click Allow. */

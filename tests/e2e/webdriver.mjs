@@ -215,6 +215,22 @@ export class Session {
   }
 }
 
+/**
+ * Clicks `css` until `doneScript` (run in the page) answers truthy, as a person clicks again when
+ * the first click did nothing: a screen that redraws as its background checks land can move a
+ * button from under the pointer between WebDriver finding it and clicking it.
+ */
+export async function clickUntil(session, css, doneScript, { what = css, attempts = 3 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    await (await session.find(css)).click();
+    const done = await session
+      .waitFor(doneScript, [], { what, timeout: 5000 })
+      .catch(() => null);
+    if (done) return done;
+    assert.ok(attempt < attempts, `${what}: nothing after ${attempts} clicks on ${css}`);
+  }
+}
+
 /** Calls an app command from the page, as the UI does; fails the test on an error answer. */
 export async function invoke(session, command, args = {}) {
   const out = await session.executeAsync(
