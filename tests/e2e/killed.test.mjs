@@ -25,6 +25,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
 const en = loadCatalogue("en");
+const zh = loadCatalogue("zh-TW");
 // The demo stand-in's public, local-only token (sia_sandbox::DEMO_ACTIONS_TOKEN), not a credential.
 const DEMO_TOKEN = "sia-sandbox-actions-demo-token";
 // The stand-in's requests per token per window (sia_actions_service::RateLimit::default()).
@@ -278,10 +279,10 @@ describe("the app killed between two bulks of an invite job (half invited)", () 
     }));
 });
 
-// A kill while an import has inline edits not yet confirmed. Today the import session (the file as
-// read and the admin's edits) lives only in memory: after a restart there is no open import, the
-// edits are gone, the admin's file on disk is untouched, and no screen says edits were lost. This
-// records that behaviour; issue 15 asks to choose between keeping the edits and telling the admin.
+// A kill while an import has inline edits not yet confirmed. The app saves the import's fixes in
+// its data folder after every change (decision §18): after the restart, step 5 says that the
+// import was not confirmed and what was kept, and the Reopen button puts the file back with the
+// fix, on the admin's word; the admin's file on disk is never written.
 describe("the app killed during an import with unsaved inline edits", () => {
   let driver;
   let dataDir;
@@ -295,7 +296,7 @@ describe("the app killed during an import with unsaved inline edits", () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("comes back without the import and without the edits", async (t) => {
+  it("keeps the fixes and puts them back on the admin's word", async (t) => {
     const file = path.join(dataDir, "people.csv");
     const csv = "email,first_name,last_name\nmei.lin@example.com,Mei,Lin\nraj@exam ple.com,Raj,Kumar\n";
     writeFileSync(file, csv);
@@ -331,15 +332,33 @@ describe("the app killed during an import with unsaved inline edits", () => {
     try {
       await session.setTimeouts(30000);
       await openStep(session, "inviteUsers");
-      await session.find("[data-testid=open-invite]");
-      assert.equal(await invoke(session, "import_summary"), null, "no import is open after the restart");
-      // Step 5 as the admin finds it: no word of the import or of edits lost.
-      writeFileSync(path.join(screenshots, "killed-import-after-restart-en.png"), await session.screenshot());
+      assert.equal(await invoke(session, "import_summary"), null, "nothing is reopened without the admin's word");
+      const card = await (await session.find("[data-testid=kept-fixes]")).text();
+      assert.match(card, /people\.csv/);
+      assert.ok(card.includes(en.import.draft.keptOne.split("{name}")[0]), card);
+      await session.execute(`document.querySelector("[data-testid=kept-fixes]").scrollIntoView({ block: "center" }); return true;`);
+      writeFileSync(path.join(screenshots, "killed-import-kept-fixes-en.png"), await session.screenshot());
+      await (await session.find('button[data-lang="zh-TW"]')).click();
+      await session.waitFor(
+        `return document.querySelector("[data-testid=kept-fixes] h2")?.textContent === arguments[0] || null;`,
+        [zh.import.draft.heading],
+        { what: "the kept fixes in zh-TW" },
+      );
+      writeFileSync(path.join(screenshots, "killed-import-kept-fixes-zh-TW.png"), await session.screenshot());
+      await (await session.find('button[data-lang="en"]')).click();
       assert.equal(readFileSync(file, "utf8"), csv, "the admin's file is untouched");
-      // Opening the file again reads it as it is on disk: the fix made before the kill is not there.
-      const again = await invoke(session, "import_open", { path: file });
-      assert.equal(again.counts.invalid, 1, "the edit made before the kill is not kept");
-      t.diagnostic("import edits after SIGKILL: not kept, and no notice says so");
+
+      await clickByText(session, en.import.draft.reopen.replace("{name}", "people.csv"));
+      const counts = await session.waitFor(
+        `return document.querySelector("[data-testid=import-counts]")?.textContent || null;`,
+        [],
+        { what: "the import, reopened" },
+      );
+      t.diagnostic(`after the restart: ${counts.trim()}`);
+      const summary = await invoke(session, "import_summary");
+      assert.equal(summary.counts.invalid, 0, "the fix made before the kill is back");
+      assert.equal(summary.counts.valid, 2);
+      assert.equal(readFileSync(file, "utf8"), csv, "the admin's file is still untouched");
     } finally {
       await session.close();
     }

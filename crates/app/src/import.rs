@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sia_csv::{Directory, ImportSession, OpenOptions, SavedMappings, Summary};
+use serde::{Deserialize, Serialize};
+use sia_csv::{Directory, Draft, DraftEdit, ImportSession, OpenOptions, SavedMappings, Summary};
+use ts_rs::TS;
 
 use crate::error::{AppError, AppResult};
 use crate::events::{Events, emit};
@@ -32,6 +34,28 @@ pub struct ImportState {
     /// A file came with a launch of the app: the window shows the import when it loads (the event
     /// `SHOW_EVENT` cannot reach a page that is not there yet).
     show_requested: Arc<std::sync::atomic::AtomicBool>,
+    /// Where the open import's unconfirmed fixes are saved after every change (None: not saved).
+    draft_file: Arc<Mutex<Option<PathBuf>>>,
+}
+
+/// Fixes made in an import that was never confirmed, kept across a crash or a kill: what step 5
+/// offers to put back.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportDraft {
+    pub file_name: String,
+    /// When the last fix was saved (RFC 3339 UTC).
+    pub saved_at: String,
+    pub edits: Vec<DraftEdit>,
+}
+
+/// The draft file: the summary the window shows, and what reopening needs.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftFile {
+    saved_at: String,
+    draft: Draft,
 }
 
 impl ImportState {
@@ -41,6 +65,12 @@ impl ImportState {
         let loaded = SavedMappings::load(&file).unwrap_or_default();
         *lock(&self.saved) = loaded;
         *lock(&self.mappings_file) = Some(file);
+    }
+
+    /// Saves the open import's unconfirmed fixes in `file` (in the app's data folder) after every
+    /// change, so that a crash or a kill loses none of them (decision §18).
+    pub fn keep_drafts_in(&self, file: PathBuf) {
+        *lock(&self.draft_file) = Some(file);
     }
 
     /// Opens `path` with the locale as the encoding hint and checks rows against `directory`
@@ -60,12 +90,105 @@ impl ImportState {
         let session = ImportSession::open(path, opts)?;
         let summary = session.summary();
         *lock(&self.session) = Some(session);
+        // Another file replaces the import, and with it any fixes kept from before: the admin was
+        // offered them on step 5 and chose a file instead.
+        self.discard_draft();
         tracing::info!(
             rows = summary.counts.rows,
             invalid = summary.counts.invalid,
             "import opened"
         );
         Ok(summary)
+    }
+
+    /// As `with`, for a change to the import: the fixes it leaves are saved (or the draft removed
+    /// when none is left), so that they outlive the process.
+    pub fn change<T>(&self, f: impl FnOnce(&mut ImportSession) -> AppResult<T>) -> AppResult<T> {
+        let out = self.with(f)?;
+        self.save_draft();
+        Ok(out)
+    }
+
+    fn save_draft(&self) {
+        let Some(file) = lock(&self.draft_file).clone() else {
+            return;
+        };
+        let draft = match lock(&self.session).as_ref().map(ImportSession::draft) {
+            Some(Ok(draft)) => draft,
+            Some(Err(error)) => {
+                tracing::warn!(code = error.code(), "import fixes not saved");
+                return;
+            }
+            None => None,
+        };
+        let Some(draft) = draft else {
+            remove_draft_file(&file);
+            return;
+        };
+        let saved = DraftFile {
+            saved_at: crate::checks::now(),
+            draft,
+        };
+        // The fix itself is made and shown whatever happens here: only its copy on disk failed.
+        let written = serde_json::to_vec(&saved)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| sia_vault::write_atomic(&file, &bytes));
+        if let Err(error) = written {
+            tracing::warn!(error_kind = ?error.kind(), "import fixes not saved");
+        }
+    }
+
+    fn load_draft(&self) -> Option<DraftFile> {
+        let file = lock(&self.draft_file).clone()?;
+        let bytes = std::fs::read(&file).ok()?;
+        serde_json::from_slice(&bytes)
+            .inspect_err(|_| tracing::warn!("an unreadable import draft was ignored"))
+            .ok()
+    }
+
+    /// Fixes kept from an import that was not confirmed, while no import is open.
+    pub fn saved_draft(&self) -> Option<ImportDraft> {
+        if lock(&self.session).is_some() {
+            return None;
+        }
+        self.load_draft().map(|d| ImportDraft {
+            file_name: d.draft.file_name,
+            saved_at: d.saved_at,
+            edits: d.draft.edits,
+        })
+    }
+
+    /// Opens the kept draft's file again and makes its fixes; the draft stays until the import is
+    /// confirmed, closed or replaced (`csv_draft_source_changed` when the file changed since).
+    pub fn reopen_draft(&self, locale: Option<String>, directory: Directory) -> AppResult<Summary> {
+        let Some(saved) = self.load_draft() else {
+            return Err(AppError::new(
+                "csv_no_draft",
+                "there are no kept fixes to put back",
+            ));
+        };
+        let opts = OpenOptions {
+            locale,
+            directory,
+            saved: lock(&self.saved).clone(),
+            ..OpenOptions::default()
+        };
+        let session = ImportSession::reopen(&saved.draft, opts)?;
+        let summary = session.summary();
+        *lock(&self.session) = Some(session);
+        tracing::info!(
+            fixes = saved.draft.edits.len(),
+            invalid = summary.counts.invalid,
+            "import reopened with its kept fixes"
+        );
+        Ok(summary)
+    }
+
+    /// Forgets the kept fixes (the admin said so, or they went into an invite job).
+    pub fn discard_draft(&self) {
+        if let Some(file) = lock(&self.draft_file).as_ref() {
+            remove_draft_file(file);
+        }
     }
 
     /// Runs `f` on the open session, or fails with `csv_no_session`.
@@ -87,6 +210,7 @@ impl ImportState {
 
     pub fn close(&self) {
         *lock(&self.session) = None;
+        self.discard_draft();
     }
 
     /// Whether the window should open on the import, once: a later reload opens where it was.
@@ -106,6 +230,14 @@ impl ImportState {
             saved.save(file)?;
         }
         Ok(())
+    }
+}
+
+fn remove_draft_file(file: &Path) {
+    match std::fs::remove_file(file) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!(error_kind = ?e.kind(), "import draft not removed"),
     }
 }
 

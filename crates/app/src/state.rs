@@ -109,6 +109,7 @@ impl AppState {
         state
             .import
             .remember_mappings_in(dir.join("import-mappings.json"));
+        state.import.keep_drafts_in(dir.join("import-draft.json"));
         state
     }
 

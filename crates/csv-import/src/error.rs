@@ -41,11 +41,13 @@ pub enum CsvError {
     MappingStore(#[source] std::io::Error),
     #[error("the file cannot be written")]
     Export(#[source] std::io::Error),
+    #[error("the file changed since these fixes were made, so they were not put back")]
+    DraftSourceChanged,
 }
 
 impl CsvError {
     /// Every code `code()` can return, for the app's i18n completeness test.
-    pub const CODES: [&'static str; 18] = [
+    pub const CODES: [&'static str; 19] = [
         "unsupported_extension",
         "empty_file",
         "binary_file",
@@ -64,6 +66,7 @@ impl CsvError {
         "bad_mapping",
         "mapping_store_error",
         "export_failed",
+        "draft_source_changed",
     ];
 
     /// Stable machine code: the UI keys its translated message on it.
@@ -87,6 +90,7 @@ impl CsvError {
             Self::BadMapping => "bad_mapping",
             Self::MappingStore(_) => "mapping_store_error",
             Self::Export(_) => "export_failed",
+            Self::DraftSourceChanged => "draft_source_changed",
         }
     }
 

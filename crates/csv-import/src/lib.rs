@@ -35,7 +35,7 @@ pub use people::{
 };
 pub use report::{InspectReport, RowProblems, Source, inspect};
 pub use session::{
-    Counts, EditOutcome, EncodingInfo, FieldValue, HEAD_BYTES, ImportSession, InvalidPolicy,
+    Counts, Draft, DraftEdit, EditOutcome, EncodingInfo, FieldValue, Fingerprint, HEAD_BYTES, ImportSession, InvalidPolicy,
     InviteRow, OpenOptions, PREVIEW_ROWS, Page, RowFilter, RowKind, RowView, Summary,
 };
 pub use sia_actions_contract::Invitee;

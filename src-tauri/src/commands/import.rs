@@ -5,6 +5,7 @@ use sia_app::api;
 use super::Returned;
 use sia_app::api::import::*;
 use sia_app::error::AppResult;
+use sia_app::import::ImportDraft;
 use sia_app::state::AppState;
 use sia_csv::{Delimiter, EditOutcome, InvalidPolicy, Page, RowFilter, Summary, TargetField};
 use std::collections::BTreeMap;
@@ -147,6 +148,21 @@ pub async fn import_template(
     api::import::import_template(lang, path)
         .await
         .returned(&state)
+}
+
+#[tauri::command]
+pub async fn import_draft(state: State<'_, Arc<AppState>>) -> AppResult<Option<ImportDraft>> {
+    api::import::import_draft(&state).await.returned(&state)
+}
+
+#[tauri::command]
+pub async fn import_reopen_draft(state: State<'_, Arc<AppState>>) -> AppResult<Summary> {
+    api::import::import_reopen_draft(&state).await.returned(&state)
+}
+
+#[tauri::command]
+pub async fn import_discard_draft(state: State<'_, Arc<AppState>>) -> AppResult<()> {
+    api::import::import_discard_draft(&state).await.returned(&state)
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@ import type { Dashboard } from "./bindings/Dashboard";
 import type { IpcError } from "./bindings/IpcError";
 import type { UiLanguage as Language } from "./bindings/UiLanguage";
 import type { Environment } from "./bindings/Environment";
+import type { ImportDraft } from "./bindings/ImportDraft";
 import type { ForgetSummary } from "./bindings/ForgetSummary";
 import type { SalesforceChecks } from "./bindings/SalesforceChecks";
 import type { SalesforceLoginEvent } from "./bindings/SalesforceLoginEvent";
@@ -122,6 +123,10 @@ export const importIpc = {
     call<number>("import_export_clean", { path, keepOptional }),
   exportErrors: (path: string) => call<number>("import_export_errors", { path }),
   template: (lang: string, path: string) => call<void>("import_template", { lang, path }),
+  /** Fixes kept from an import that was never confirmed (null when none, or an import is open). */
+  draft: () => call<ImportDraft | null>("import_draft"),
+  reopenDraft: () => call<CsvSummary>("import_reopen_draft"),
+  discardDraft: () => call<void>("import_discard_draft"),
   close: () => call<void>("import_close"),
   /** The native open dialog; null when the admin cancels. */
   pickFile: async (filterName: string): Promise<string | null> => {

@@ -99,6 +99,7 @@ function backend(open: CsvSummary | { code: string; message: string }, total = 3
       calls.push({ cmd, args: a });
       switch (cmd) {
         case "import_summary":
+        case "import_draft":
           return null;
         case "plugin:dialog|open":
           return "/home/admin/secret/people.csv";

@@ -90,6 +90,8 @@ function backend(initial: Dashboard = dashboard(), demo = false) {
         case "refresh_checks":
         case "check_step":
           return current;
+        case "import_draft":
+          return null;
         case "marketo_overview":
           return { connection: null, demoAddress: null };
         case "marketo_test_and_save":

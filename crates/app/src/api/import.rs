@@ -13,7 +13,7 @@ use sia_csv::{
 
 use crate::directory::Read;
 use crate::error::{AppError, AppResult};
-use crate::import::{ImportState, locale_tag};
+use crate::import::{ImportDraft, ImportState, locale_tag};
 use crate::state::AppState;
 
 /// What confirming the import gives: the people that would be invited and those left out.
@@ -72,23 +72,23 @@ pub async fn import_page(
 
 pub async fn import_set_encoding(state: &AppState, encoding: String) -> AppResult<Summary> {
     let import = import(state);
-    blocking(move || import.with(|s| Ok(s.set_encoding(&encoding)?))).await
+    blocking(move || import.change(|s| Ok(s.set_encoding(&encoding)?))).await
 }
 
 pub async fn import_set_delimiter(state: &AppState, delimiter: Delimiter) -> AppResult<Summary> {
     let import = import(state);
-    blocking(move || import.with(|s| Ok(s.set_delimiter(delimiter)?))).await
+    blocking(move || import.change(|s| Ok(s.set_delimiter(delimiter)?))).await
 }
 
 pub async fn import_set_has_header(state: &AppState, has_header: bool) -> AppResult<Summary> {
     let import = import(state);
-    blocking(move || import.with(|s| Ok(s.set_has_header(has_header)))).await
+    blocking(move || import.change(|s| Ok(s.set_has_header(has_header)))).await
 }
 
 /// Another sheet of a workbook.
 pub async fn import_set_sheet(state: &AppState, sheet: String) -> AppResult<Summary> {
     let import = import(state);
-    blocking(move || import.with(|s| Ok(s.set_sheet(&sheet)?))).await
+    blocking(move || import.change(|s| Ok(s.set_sheet(&sheet)?))).await
 }
 
 /// The admin's mapping (field → column, null unmaps). `remember` keeps it for this set of headers.
@@ -99,7 +99,7 @@ pub async fn import_set_mapping(
 ) -> AppResult<Summary> {
     let import = import(state);
     blocking(move || {
-        let summary = import.with(|s| Ok(s.set_mapping(&mapping)?))?;
+        let summary = import.change(|s| Ok(s.set_mapping(&mapping)?))?;
         if remember {
             import.remember_current_mapping()?;
         }
@@ -115,7 +115,7 @@ pub async fn import_edit_cell(
     value: String,
 ) -> AppResult<EditOutcome> {
     let import = import(state);
-    blocking(move || import.with(|s| Ok(s.edit_cell(row, field, value)?))).await
+    blocking(move || import.change(|s| Ok(s.edit_cell(row, field, value)?))).await
 }
 
 /// How many rows would be invited under `policy`; `csv_invalid_rows_block` when blocking.
@@ -160,6 +160,29 @@ pub async fn import_template(lang: String, path: PathBuf) -> AppResult<()> {
     .await
 }
 
+/// Fixes kept from an import that was never confirmed (the app was closed, crashed or was
+/// killed), while no import is open: step 5 offers to put them back.
+pub async fn import_draft(state: &AppState) -> AppResult<Option<ImportDraft>> {
+    let import = import(state);
+    blocking(move || Ok(import.saved_draft())).await
+}
+
+/// Opens the kept fixes' file again, checked against Actions and Salesforce as they are now, and
+/// makes the fixes again.
+pub async fn import_reopen_draft(state: &AppState) -> AppResult<Summary> {
+    let directory = state.directory.get(state, Read::Fresh).await?;
+    let import = import(state);
+    let locale = locale_tag(&state.os_locale);
+    blocking(move || import.reopen_draft(locale, directory)).await
+}
+
+/// Forgets the kept fixes, on the admin's word.
+pub async fn import_discard_draft(state: &AppState) -> AppResult<()> {
+    state.import.discard_draft();
+    Ok(())
+}
+
+/// Closes the import; its kept fixes go with it.
 pub async fn import_close(state: &AppState) -> AppResult<()> {
     state.import.close();
     Ok(())

@@ -87,7 +87,10 @@ pub async fn invite_start_import(
     .await?;
     let source = format!("{CSV_SOURCE_PREFIX}{file_name}");
     state.directory.forget().await;
-    state.invite.start(events, target, &source, &invitees)
+    let started = state.invite.start(events, target, &source, &invitees)?;
+    // The fixed rows are in the job's journal now, which outlives a kill on its own.
+    state.import.discard_draft();
+    Ok(started)
 }
 
 /// The running job and the unfinished ones an earlier run left.

@@ -42,7 +42,7 @@ impl ImportSession {
     /// Opens another sheet of a workbook.
     pub fn set_sheet(&mut self, sheet: &str) -> Result<Summary> {
         let Some(path) = self
-            .workbook
+            .path
             .as_deref()
             .filter(|_| self.kind == SourceKind::Workbook)
         else {

@@ -20,7 +20,9 @@ impl ImportSession {
             SourceKind::Text => {
                 let (raw, size) = source::read(path, head_only.then_some(HEAD_BYTES))?;
                 let complete = raw.len() as u64 == size;
-                Self::from_text(file_name, raw, size, complete, opts)
+                let mut s = Self::from_text(file_name, raw, size, complete, opts)?;
+                s.path = Some(path.to_path_buf());
+                Ok(s)
             }
             SourceKind::Workbook => {
                 let (sheets, sheet, table) = crate::xlsx::read_sheet(path, opts.sheet.as_deref())?;
@@ -28,7 +30,7 @@ impl ImportSession {
                 let mut s = Self::empty(file_name, kind, Vec::new(), size, true, opts);
                 s.sheets = sheets;
                 s.sheet = Some(sheet);
-                s.workbook = Some(path.to_path_buf());
+                s.path = Some(path.to_path_buf());
                 s.table = table;
                 s.derive_header();
                 s.derive_mapping();
@@ -64,7 +66,8 @@ impl ImportSession {
             delimiter_forced: opts.delimiter.is_some(),
             sheets: Vec::new(),
             sheet: None,
-            workbook: None,
+            path: None,
+            fingerprint: std::sync::OnceLock::new(),
             table: Table::default(),
             has_header: opts.has_header.unwrap_or(true),
             header_row: 0,

@@ -3,15 +3,18 @@
 //!
 //! One job per file: `types` (what crosses IPC), `load` (bytes → table → header → mapping),
 //! `evaluate` (checking and deduplicating rows), `read` (summary and pages), `edit` (the admin's
-//! changes), `confirm` (what leaves the session).
+//! changes), `confirm` (what leaves the session), `draft` (the admin's unconfirmed work, saved so
+//! that a crash or a kill does not lose it).
 
 mod confirm;
+mod draft;
 mod edit;
 mod evaluate;
 mod load;
 mod read;
 mod types;
 
+pub use draft::{Draft, DraftEdit, Fingerprint};
 pub use types::*;
 
 use evaluate::{EvalCtx, eval};
@@ -69,8 +72,11 @@ pub struct ImportSession {
     delimiter_forced: bool,
     sheets: Vec<String>,
     sheet: Option<String>,
-    /// A workbook is re-read when another sheet is picked.
-    workbook: Option<PathBuf>,
+    /// The file this session was opened from (None for bytes in memory and typed lists): a
+    /// workbook is re-read from it when another sheet is picked, and a draft names it.
+    path: Option<PathBuf>,
+    /// The opened file's fingerprint, computed once when a draft first needs it.
+    fingerprint: std::sync::OnceLock<Fingerprint>,
     table: Table,
     has_header: bool,
     /// Table row of the header (rows above it are titles, not people).

@@ -83,6 +83,8 @@ function mock(answer: Tracker = tracker()): Call[] {
       case "check_step":
       case "dashboard":
         return dashboard();
+      case "import_draft":
+        return null;
       case "invite_overview":
         return { unfinished: [] };
       case "plugin:dialog|save":
