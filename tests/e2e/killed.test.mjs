@@ -12,7 +12,7 @@
 // (sandbox.sqlite, saved on every change), so the outbox outlives the killed process.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadCatalogue } from "./catalogue.mjs";
 import { Session, appGone, startDriver, invoke } from "./webdriver.mjs";
 import { openInviteForm, openStep } from "./steps.mjs";
+import { killApp } from "./kill.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -81,45 +82,6 @@ async function spendRateWindow(url, left) {
   }
   assert.equal(status, 200);
   for (let spent = 1; spent < RATE_LIMIT - left; spent++) assert.equal(await ping(), 200);
-}
-
-/** The app process started for `dataDir` (the WebDriver's child), found by its binary and environment. */
-function appPid(dataDir) {
-  const wanted = `SIA_DATA_DIR=${dataDir}`;
-  const found = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv0 = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0];
-      if (path.resolve(argv0) !== path.resolve(app)) continue;
-      const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-      if (environ.includes(wanted)) found.push(Number(entry));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  assert.equal(found.length, 1, `one app process for the data folder (found ${found.length})`);
-  return found[0];
-}
-
-/** SIGKILLs the app started for `dataDir` and waits until the process is gone. */
-async function killApp(dataDir) {
-  const pid = appPid(dataDir);
-  process.kill(pid, "SIGKILL");
-  const deadline = Date.now() + 10000;
-  while (alive(pid)) {
-    assert.ok(Date.now() < deadline, "the app is gone after SIGKILL");
-    await sleep(50);
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

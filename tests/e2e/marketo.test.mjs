@@ -1,6 +1,9 @@
 // Steps 1, 3 and 4 in the real window against the demo stand-ins: Marketo API access, inviting
 // Marketo admins (activation), the demo invitee accepting, connecting Actions to Marketo from the
-// Integration Information with an owner, the sync preview, the confirmation and the sync to its end;
+// Integration Information with an owner, the sync preview, the confirmation and the start of the
+// sync; then the app is SIGKILLed while step 4 shows the sync running, started again on the same
+// data folder, and step 4 shows the same sync carrying on to its end with each person once (the
+// demo's Actions lives in the app's process, as Actions' own sync would carry on in its cloud);
 // then a restart, where step 4 still shows the finished sync. Screenshots in en and zh-TW.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +13,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
-import { Session, startDriver } from "./webdriver.mjs";
+import { Session, appGone, invoke, startDriver } from "./webdriver.mjs";
+import { killApp } from "./kill.mjs";
 import { openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,15 +41,15 @@ const textOf = (session, testid, what) =>
     timeout: 20000,
   });
 
+const env = (dataDir) => ({ SIA_DATA_DIR: dataDir, SIA_DEMO: "1", LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" });
+
 describe("steps 1, 3 and 4 in the real window", () => {
   let driver;
   let dataDir;
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "sia-e2e-marketo-"));
-    driver = await startDriver({
-      env: { SIA_DATA_DIR: dataDir, SIA_DEMO: "1", LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" },
-    });
+    driver = await startDriver({ env: env(dataDir) });
   });
 
   after(async () => {
@@ -53,7 +57,8 @@ describe("steps 1, 3 and 4 in the real window", () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("activates, connects Marketo with an owner, and runs the sync", async () => {
+  it("activates, connects Marketo with an owner, and the sync outlives a SIGKILL", async (t) => {
+    let atKill;
     const session = await Session.create(driver.url, app);
     try {
       // Step 1: Marketo API access (the demo's API user), then invite two admins.
@@ -109,15 +114,50 @@ describe("steps 1, 3 and 4 in the real window", () => {
       await session.execute(`document.querySelector("[data-testid=sync-confirm] input[type=checkbox]").click(); return true;`);
       await save(session, "step4-preview-en.png");
       await clickByText(session, en.syncRun.start);
+      // Killed while the progress screen shows the sync part done.
+      for (const deadline = Date.now() + 60000; ; ) {
+        const progress = await invoke(session, "sync_progress");
+        const { state, peopleSynced } = progress.status;
+        assert.equal(state, "running", `the sync ended before it could be killed half-way (${peopleSynced} people)`);
+        if (peopleSynced > 0) {
+          atKill = progress;
+          break;
+        }
+        assert.ok(Date.now() < deadline, "the sync stored nobody within a minute");
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await session.waitFor(
         `return document.querySelector("[data-testid=sync-state]")?.textContent.includes(arguments[0]) || null;`,
-        [en.syncRun.state_completed],
-        { what: "the finished sync", timeout: 120000 },
+        [en.syncRun.state_running],
+        { what: "the running sync on screen" },
       );
-      assert.deepEqual(await seriousViolations(session), [], "axe: step 4");
-      await save(session, "step4-synced-en.png");
+      await save(session, "step4-running-en.png");
+      await killApp(dataDir);
+      t.diagnostic(`killed with ${atKill.status.peopleSynced} of ${atKill.expected ?? "?"} people synced`);
     } finally {
-      await session.close();
+      await session.close().catch(() => {});
+    }
+    await driver.stop();
+    await appGone();
+
+    driver = await startDriver({ env: env(dataDir) });
+    const again = await Session.create(driver.url, app);
+    try {
+      await openStep(again, "startSync");
+      await again.waitFor(
+        `return document.querySelector("[data-testid=sync-state]")?.textContent.includes(arguments[0]) || null;`,
+        [en.syncRun.state_completed],
+        { what: "the same sync, carried on to its end", timeout: 120000 },
+      );
+      const done = await invoke(again, "sync_progress");
+      assert.deepEqual(done.status.errors, [], "the kill cost the sync nothing");
+      assert.ok(done.status.peopleSynced >= atKill.status.peopleSynced, "nobody stored before the kill was lost");
+      if (done.expected) assert.equal(done.status.peopleSynced, done.expected, "each person with an owner once");
+      assert.equal(done.status.startedAt, atKill.status.startedAt, "the same sync, not a second one");
+      assert.deepEqual(await seriousViolations(again), [], "axe: step 4");
+      await save(again, "step4-synced-en.png");
+    } finally {
+      await again.close();
     }
   });
 

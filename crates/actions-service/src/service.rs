@@ -22,6 +22,9 @@ pub struct Shared {
     pub people: Mutex<HashMap<String, String>>,
     /// Starts as `config.people_source`; the sandbox may plug one in once its Marketo stand-in runs.
     source: Mutex<Option<Arc<dyn PeopleSource>>>,
+    /// A sync was running when the service last stopped: the next look at the sync carries it on
+    /// (`api::sync::carry_on`), as Actions' own sync carries on whatever its clients do.
+    pub(crate) sync_to_carry_on: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -105,16 +108,9 @@ impl ActionsService {
             Some(db) => db.lock().unwrap_or_else(|p| p.into_inner()).load_people()?,
             None => HashMap::new(),
         };
-        let mut state = state;
-        // A sync cannot survive a restart: the runner is gone, so record that it stopped.
-        if state.sync.phase == crate::model::SyncPhase::Running {
-            state.sync.phase = crate::model::SyncPhase::Failed;
-            state.sync.errors.push(crate::model::SyncErrorEntry {
-                code: "interrupted".into(),
-                message: "the service restarted while the sync ran; start it again".into(),
-                at: crate::ids::now_rfc3339(),
-            });
-        }
+        // A sync that was running when the service stopped is carried on once the service serves
+        // again (its runner is gone with the old process; the people it stored are not).
+        let carry_on = state.sync.phase == crate::model::SyncPhase::Running;
         Ok(Self {
             shared: Arc::new(Shared {
                 limiter: RateLimiter::new(config.rate_limit),
@@ -124,6 +120,7 @@ impl ActionsService {
                 state: Mutex::new(state),
                 db,
                 people: Mutex::new(people),
+                sync_to_carry_on: std::sync::atomic::AtomicBool::new(carry_on),
             }),
         })
     }

@@ -528,27 +528,108 @@ async fn while_the_sync_runs_it_cannot_restart_and_marketo_and_the_original_user
     assert_eq!(done["peopleSynced"], 1);
 }
 
+/// Two pages: the first at once, the second once the test opens the gate.
+struct HalfGated(Arc<tokio::sync::Semaphore>);
+
+#[sia_actions_service::sync::async_trait]
+impl PeopleSource for HalfGated {
+    async fn page(
+        &self,
+        _: &SourceCredentials,
+        cursor: Option<String>,
+    ) -> Result<PeoplePage, SourceError> {
+        if cursor.is_none() {
+            return Ok(PeoplePage {
+                people: vec![person(1, true), person(2, true), person(9, false)],
+                next: Some("2".into()),
+            });
+        }
+        let _permit = self.0.acquire().await.map_err(|_| SourceError {
+            code: "closed".into(),
+            message: "gate closed".into(),
+        })?;
+        Ok(PeoplePage {
+            people: vec![person(3, true)],
+            next: None,
+        })
+    }
+}
+
+/// Starts a sync whose second page never comes, and stops the service with it half done.
+async fn sync_cut_half_way(config: ActionsConfig) {
+    let (s, admin) = start_active(config).await;
+    s.connect_marketo(&admin).await;
+    assert_eq!(
+        s.call(Method::POST, "/api/v1/sync", None).await.0,
+        StatusCode::ACCEPTED
+    );
+    for _ in 0..200 {
+        let (_, st) = s.call(Method::GET, "/api/v1/sync", None).await;
+        if st["peopleSynced"] == 2 {
+            assert_eq!(st["state"], "running");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the first page was not stored");
+}
+
 #[tokio::test]
-async fn a_sync_cut_by_a_restart_is_reported_as_interrupted() {
+async fn a_sync_cut_by_a_restart_carries_on_from_what_it_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let stuck = Arc::new(tokio::sync::Semaphore::new(0));
     let config = ActionsConfig {
         sqlite_path: Some(dir.path().join("actions.sqlite")),
-        people_source: Some(Arc::new(Gated(gate.clone()))),
+        people_source: Some(Arc::new(HalfGated(stuck.clone()))),
         ..ActionsConfig::with_token(TOKEN)
     };
-    {
-        let (s, admin) = start_active(config.clone()).await;
-        s.connect_marketo(&admin).await;
-        assert_eq!(
-            s.call(Method::POST, "/api/v1/sync", None).await.0,
-            StatusCode::ACCEPTED
-        );
-    }
-    let s = start(config).await;
+    sync_cut_half_way(config.clone()).await;
+
+    // The service again on the same data (the old process's runner is gone with it: here, stuck).
+    let open = Arc::new(tokio::sync::Semaphore::new(1));
+    let s = start(ActionsConfig {
+        people_source: Some(Arc::new(HalfGated(open))),
+        ..config
+    })
+    .await;
+    let (_, status) = s.call(Method::GET, "/api/v1/sync", None).await;
+    assert_eq!(status["state"], "running", "the sync carries on");
+    assert_eq!(status["peopleSynced"], 2, "from the people it had stored");
+    let done = wait_for_end(&s).await;
+    assert_eq!(done["state"], "completed");
+    assert_eq!(done["peopleSynced"], 3, "each person once");
+    assert_eq!(
+        done["peopleSkippedNoOwner"], 1,
+        "the person without an owner is counted once"
+    );
+    assert_eq!(done["errors"], serde_json::json!([]));
+    assert_eq!(
+        s.call(Method::POST, "/api/v1/sync", None).await.0,
+        StatusCode::ACCEPTED,
+        "and it can be started again as any finished sync"
+    );
+    stuck.close();
+}
+
+#[tokio::test]
+async fn a_sync_cut_by_a_restart_with_nothing_to_read_from_is_reported_as_interrupted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stuck = Arc::new(tokio::sync::Semaphore::new(0));
+    let config = ActionsConfig {
+        sqlite_path: Some(dir.path().join("actions.sqlite")),
+        people_source: Some(Arc::new(HalfGated(stuck.clone()))),
+        ..ActionsConfig::with_token(TOKEN)
+    };
+    sync_cut_half_way(config.clone()).await;
+    let s = start(ActionsConfig {
+        people_source: None,
+        ..config
+    })
+    .await;
     let (_, status) = s.call(Method::GET, "/api/v1/sync", None).await;
     assert_eq!(status["state"], "failed");
     assert_eq!(status["errors"][0]["code"], "interrupted");
+    assert_eq!(status["peopleSynced"], 2, "what was stored stays");
     let (_, marketo) = s
         .call(Method::GET, "/api/v1/connections/marketo", None)
         .await;
@@ -556,5 +637,5 @@ async fn a_sync_cut_by_a_restart_is_reported_as_interrupted() {
         marketo["status"], "connected",
         "the connection survives the restart"
     );
-    gate.close();
+    stuck.close();
 }

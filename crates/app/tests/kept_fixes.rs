@@ -54,16 +54,28 @@ async fn fixes_outlive_a_kill_and_come_back_on_the_admins_word() {
 
     let state = app(dir.path());
     open_and_fix(&state, &file).await;
-    assert!(draft_file(dir.path()).exists(), "the fix is on disk at once");
+    assert!(
+        draft_file(dir.path()).exists(),
+        "the fix is on disk at once"
+    );
     assert_eq!(
-        api::import::import_draft(&state).await.unwrap().map(|d| d.file_name),
+        api::import::import_draft(&state)
+            .await
+            .unwrap()
+            .map(|d| d.file_name),
         None,
         "nothing is offered while the import itself is open"
     );
     drop(state);
 
     let state = app(dir.path());
-    assert_eq!(api::import::import_summary(&state).await.unwrap().map(|s| s.file_name), None);
+    assert_eq!(
+        api::import::import_summary(&state)
+            .await
+            .unwrap()
+            .map(|s| s.file_name),
+        None
+    );
     let kept = api::import::import_draft(&state)
         .await
         .unwrap()
@@ -76,10 +88,16 @@ async fn fixes_outlive_a_kill_and_come_back_on_the_admins_word() {
     let reopened = api::import::import_reopen_draft(&state).await.unwrap();
     assert_eq!(reopened.counts.invalid, 0, "the fix is made again");
     assert_eq!(reopened.counts.valid, 2);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), CSV, "the admin's file is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        CSV,
+        "the admin's file is untouched"
+    );
 
     // The fixed people go into an invite job: its journal holds them from then on.
-    let actions = sandbox(&state).actions_service().expect("the demo serves Actions");
+    let actions = sandbox(&state)
+        .actions_service()
+        .expect("the demo serves Actions");
     actions.activate(&["admin@example.com"]).unwrap();
     let started = api::invite::invite_start_import(
         Arc::new(sia_app::events::NoEvents),
@@ -110,7 +128,13 @@ async fn fixes_are_not_put_back_on_a_file_that_changed_and_stay_until_discarded(
     let state = app(dir.path());
     let error = api::import::import_reopen_draft(&state).await.unwrap_err();
     assert_eq!(error.code, "csv_draft_source_changed");
-    assert_eq!(api::import::import_summary(&state).await.unwrap().map(|s| s.file_name), None);
+    assert_eq!(
+        api::import::import_summary(&state)
+            .await
+            .unwrap()
+            .map(|s| s.file_name),
+        None
+    );
     let kept = api::import::import_draft(&state).await.unwrap();
     assert_eq!(
         kept.map(|d| d.edits.len()),
@@ -132,11 +156,16 @@ async fn closing_or_undoing_every_fix_leaves_nothing_to_offer() {
     let state = app(dir.path());
     open_and_fix(&state, &file).await;
     // A setting that re-reads the file drops its fixes in the import: the draft follows.
-    api::import::import_set_has_header(&state, true).await.unwrap();
+    api::import::import_set_has_header(&state, true)
+        .await
+        .unwrap();
     assert!(!draft_file(dir.path()).exists());
 
     open_and_fix(&state, &file).await;
     assert!(draft_file(dir.path()).exists());
     api::import::import_close(&state).await.unwrap();
-    assert!(!draft_file(dir.path()).exists(), "closing the import is the admin's word");
+    assert!(
+        !draft_file(dir.path()).exists(),
+        "closing the import is the admin's word"
+    );
 }

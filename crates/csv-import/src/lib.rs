@@ -35,8 +35,9 @@ pub use people::{
 };
 pub use report::{InspectReport, RowProblems, Source, inspect};
 pub use session::{
-    Counts, Draft, DraftEdit, EditOutcome, EncodingInfo, FieldValue, Fingerprint, HEAD_BYTES, ImportSession, InvalidPolicy,
-    InviteRow, OpenOptions, PREVIEW_ROWS, Page, RowFilter, RowKind, RowView, Summary,
+    Counts, Draft, DraftEdit, EditOutcome, EncodingInfo, FieldValue, Fingerprint, HEAD_BYTES,
+    ImportSession, InvalidPolicy, InviteRow, OpenOptions, PREVIEW_ROWS, Page, RowFilter, RowKind,
+    RowView, Summary,
 };
 pub use sia_actions_contract::Invitee;
 pub use source::SourceKind;

@@ -157,12 +157,16 @@ pub async fn import_draft(state: State<'_, Arc<AppState>>) -> AppResult<Option<I
 
 #[tauri::command]
 pub async fn import_reopen_draft(state: State<'_, Arc<AppState>>) -> AppResult<Summary> {
-    api::import::import_reopen_draft(&state).await.returned(&state)
+    api::import::import_reopen_draft(&state)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]
 pub async fn import_discard_draft(state: State<'_, Arc<AppState>>) -> AppResult<()> {
-    api::import::import_discard_draft(&state).await.returned(&state)
+    api::import::import_discard_draft(&state)
+        .await
+        .returned(&state)
 }
 
 #[tauri::command]

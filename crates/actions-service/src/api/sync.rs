@@ -67,10 +67,51 @@ fn view(sync: &SyncRecord) -> StatusView {
 }
 
 pub async fn status(AxState(shared): AxState<Arc<Shared>>) -> Response {
+    carry_on(&shared);
     json(StatusCode::OK, &shared.read(|s| view(&s.sync)))
 }
 
+/// A sync the service was running when it stopped goes on from where its stored people leave it
+/// (pages are read again from the first; storing a person twice keeps one, and the people left
+/// out are counted afresh), the first time anyone
+/// looks at the sync after the restart. Without a people source to read from, it is recorded as
+/// interrupted, for the admin to start again.
+fn carry_on(shared: &Arc<Shared>) {
+    use std::sync::atomic::Ordering;
+    if !shared.sync_to_carry_on.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let conn = shared.read(|s| s.marketo.clone());
+    match (shared.people_source(), conn) {
+        (Some(source), Some(conn)) => {
+            tracing::info!("carrying on the sync that ran when the service stopped");
+            // Pages are read again from the first: the people left out are counted again too.
+            let reset = shared.write(|s, _| {
+                s.sync.people_skipped_no_owner = 0;
+                Ok(())
+            });
+            if let Err(e) = reset {
+                return finish(shared, Some((e.code().to_owned(), e.to_string())));
+            }
+            let creds = SourceCredentials {
+                munchkin_id: conn.munchkin_id,
+                client_id: conn.client_id,
+                client_secret: conn.client_secret,
+            };
+            tokio::spawn(run(shared.clone(), source, creds));
+        }
+        _ => finish(
+            shared,
+            Some((
+                "interrupted".into(),
+                "the service restarted while the sync ran; start it again".into(),
+            )),
+        ),
+    }
+}
+
 pub async fn start(AxState(shared): AxState<Arc<Shared>>) -> Result<Response, Problem> {
+    carry_on(&shared);
     let source = shared.people_source();
     let (conn, sync) = shared.write(|s, _| {
         if s.marketo.is_none() {

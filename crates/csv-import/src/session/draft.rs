@@ -157,7 +157,8 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    const CSV: &str = "email,first_name,last_name\nmei.lin@example.com,Mei,Lin\nraj@exam ple.com,Raj,Kumar\n";
+    const CSV: &str =
+        "email,first_name,last_name\nmei.lin@example.com,Mei,Lin\nraj@exam ple.com,Raj,Kumar\n";
 
     fn open(dir: &Path, body: &str) -> (PathBuf, ImportSession) {
         let path = dir.join("people.csv");
@@ -208,10 +209,7 @@ mod tests {
             value(TargetField::Email),
             Some(("raj@example.com".into(), true))
         );
-        assert_eq!(
-            value(TargetField::FirstName),
-            Some(("Rajesh".into(), true))
-        );
+        assert_eq!(value(TargetField::FirstName), Some(("Rajesh".into(), true)));
         assert_eq!(reopened.draft().unwrap(), Some(draft));
     }
 
