@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Measures the release app: binary size, and cold start to a painted dashboard
 # (median of N launches under Xvfb, read from the app's own "dashboard painted" log line).
-# `BENCH_BINARY=path` measures a binary already built (e.g. one built from an older commit, to
-# compare: run the script once per binary, with the same RUNS, on an otherwise idle machine).
+# `BENCH_BINARY=path` measures a binary already built (e.g. one built from an older commit).
+# `BENCH_AGAINST=path` compares: the two binaries start in turn (A B A B …, so a machine that
+# speeds up or slows down weighs on both alike), and the median of the pairwise ratios A/B is
+# reported beside each one's median. Run on an otherwise idle machine.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -17,6 +19,7 @@ else
   cargo build --release -p sia-setup
   bin="$CARGO_TARGET_DIR/release/sia-setup"
 fi
+against="${BENCH_AGAINST:-}"
 size=$(stat -c %s "$bin")
 echo "release binary: $size bytes ($((size / 1000000)).$(( (size % 1000000) / 100000 )) MB; target ≤ 20 MB)"
 
@@ -26,22 +29,50 @@ Xvfb :77 -screen 0 1280x1000x24 >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null; rm -rf "$data"' EXIT
 sleep 1
-times=()
-for i in $(seq "$runs"); do
-  log="$data/run-$i.log"
+
+# One cold start of `$1` in a fresh data folder; prints the painted-dashboard milliseconds.
+start_once() {
+  local binary="$1" log="$data/run.log"
   rm -rf "$data/app"
-  DISPLAY=:77 SIA_DATA_DIR="$data/app" SIA_LOG=sia=info "$bin" --demo 2>"$log" &
-  pid=$!
+  DISPLAY=:77 SIA_DATA_DIR="$data/app" SIA_LOG=sia=info "$binary" --demo 2>"$log" &
+  local pid=$!
   for _ in $(seq 300); do
     grep -q "dashboard painted" "$log" 2>/dev/null && break
     sleep 0.05
   done
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  local ms
   ms=$(grep -o 'dashboard painted [0-9]* ms' "$log" | grep -o '[0-9]*' || true)
-  [ -n "$ms" ] || { echo "run $i: no 'dashboard painted' line"; cat "$log"; exit 1; }
+  [ -n "$ms" ] || { echo "no 'dashboard painted' line from $binary" >&2; cat "$log" >&2; exit 1; }
+  echo "$ms"
+}
+
+# "median min max" of the numbers on stdin.
+stats() {
+  sort -g | awk '{ v[NR] = $1 } END { printf "%s %s %s\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+times=()
+others=()
+ratios=()
+for i in $(seq "$runs"); do
+  ms=$(start_once "$bin")
   times+=("$ms")
-  echo "run $i: ${ms} ms"
+  if [ -n "$against" ]; then
+    other=$(start_once "$against")
+    others+=("$other")
+    ratios+=("$(awk -v a="$ms" -v b="$other" 'BEGIN { printf "%.3f", a / b }')")
+    echo "run $i: ${ms} ms vs ${other} ms"
+  else
+    echo "run $i: ${ms} ms"
+  fi
 done
-mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
-echo "cold start to painted dashboard: median ${sorted[$((runs / 2))]} ms, min ${sorted[0]} ms, max ${sorted[$((runs - 1))]} ms over $runs runs (target ≤ 1000 ms)"
+read -r median min max < <(printf '%s\n' "${times[@]}" | stats)
+echo "cold start to painted dashboard: median ${median} ms, min ${min} ms, max ${max} ms over $runs runs (target ≤ 1000 ms)"
+if [ -n "$against" ]; then
+  read -r omedian omin omax < <(printf '%s\n' "${others[@]}" | stats)
+  read -r rmedian rmin rmax < <(printf '%s\n' "${ratios[@]}" | stats)
+  echo "compared with $against: median ${omedian} ms, min ${omin} ms, max ${omax} ms"
+  echo "ratio this/compared, pair by pair: median ${rmedian}, min ${rmin}, max ${rmax} over $runs pairs"
+fi
