@@ -228,6 +228,22 @@ describe("real-product mode with no demo (live)", () => {
       await save(session, "live-step3-zh-TW.png");
       await openStep(session, "activateAccount");
       await save(session, "live-step1-zh-TW.png");
+
+      // The real product in the dark theme, as many admins run their desktop.
+      await click(session, "[data-testid=open-settings]");
+      await click(session, 'input[name="theme"][value="dark"]');
+      await session.waitFor(`return document.documentElement.dataset.theme === "dark" || null;`, [], {
+        what: "the dark theme",
+      });
+      await openStep(session, "connectMarketo");
+      await noErrorBanner(session, "step 3 (live, dark, zh-TW)");
+      assert.deepEqual(await seriousViolations(session), [], "axe: step 3 (live, dark, zh-TW)");
+      await save(session, "live-dark-step3-zh-TW.png");
+      await (await session.find('button[data-lang="en"]')).click();
+      await openStep(session, "connectSalesforce");
+      await noErrorBanner(session, "step 2 (live, dark, en)");
+      assert.deepEqual(await seriousViolations(session), [], "axe: step 2 (live, dark, en)");
+      await save(session, "live-dark-step2-en.png");
     } finally {
       await session.close();
     }
