@@ -1,5 +1,5 @@
 // Killed mid-job, nothing lost: in demo mode an invite job is started in the real window, the app
-// process is SIGKILLed while part of it is sent and part is not, the app is started again on the
+// process is SIGKILLed while part of it is sent and part is not (or while a bulk is in flight), the app is started again on the
 // same data folder, offers the unfinished job, resumes it on the admin's word (the Resume button),
 // and the Actions stand-in's outbox then has each address exactly once.
 //
@@ -88,9 +88,10 @@ async function spendRateWindow(url, left) {
  * Starts a job of PEOPLE in the form, lets `hold` stop it mid-way (it clicks Send and returns the
  * progress once the job is held, and a function undoing the hold), SIGKILLs the app, starts it
  * again on the same data folder, resumes on the admin's word and checks nobody is lost or doubled.
- * `sentAtKill` checks how much the job had sent when it was killed.
+ * `sentAtKill` checks how much the job had sent when it was killed; `firstRunEnv` is added to the
+ * first run's environment (the second run never has it).
  */
-async function killedInviteJob(t, ctx, { shot, hold, sentAtKill }) {
+async function killedInviteJob(t, ctx, { shot, hold, sentAtKill, firstRunEnv = {} }) {
   const { dataDir } = ctx;
   {
     const people = Array.from({ length: PEOPLE }, (_, i) => `person${String(i + 1).padStart(3, "0")}@example.com`);
@@ -98,7 +99,7 @@ async function killedInviteJob(t, ctx, { shot, hold, sentAtKill }) {
     let jobId;
 
     // First run: start the job, hold it half sent, kill the app.
-    let driver = (ctx.driver = await startDriver({ env: env(dataDir) }));
+    let driver = (ctx.driver = await startDriver({ env: { ...env(dataDir), ...firstRunEnv } }));
     let session = await Session.create(driver.url, app);
     try {
       await session.setTimeouts(30000);
@@ -238,6 +239,35 @@ describe("the app killed between two bulks of an invite job (half invited)", () 
       shot: "between-bulks",
       hold: holdByRateLimit,
       sentAtKill: (p) => assert.ok(p.invited > 0 && p.invited < PEOPLE, JSON.stringify(p)),
+    }));
+});
+
+// A kill with a bulk of invitations sent and not answered: the debug build's demo holds each SCIM
+// Bulk request (SIA_DEMO_SLOW_BULK_MS) before serving it, and the kill lands while the first is
+// held. The journal has those rows as in flight; after the restart the engine cannot know whether
+// they arrived, looks each one up before sending it again, and nobody is invited twice.
+describe("the app killed with a bulk of invitations in flight", () => {
+  const ctx = {};
+
+  before(() => {
+    ctx.dataDir = mkdtempSync(path.join(tmpdir(), "sia-e2e-killed-flight-"));
+  });
+
+  after(async () => {
+    await ctx.driver?.stop();
+    if (ctx.dataDir) rmSync(ctx.dataDir, { recursive: true, force: true });
+  });
+
+  it("looks the unanswered rows up after the restart and invites each person exactly once", (t) =>
+    killedInviteJob(t, ctx, {
+      shot: "in-flight",
+      firstRunEnv: { SIA_DEMO_SLOW_BULK_MS: "60000" },
+      hold: async ({ session, send }) => {
+        await send();
+        const progress = await waitForProgress(session, (p) => p.inFlight > 0, "a bulk in flight");
+        return { progress, release: async () => {} };
+      },
+      sentAtKill: (p) => assert.ok(p.inFlight > 0 && p.invited === 0, JSON.stringify(p)),
     }));
 });
 

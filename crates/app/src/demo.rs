@@ -31,6 +31,7 @@ impl DemoServices {
     pub fn start(data_dir: &Path) -> Self {
         let mut config = SandboxConfig::demo();
         config.state_file = Some(data_dir.join("sandbox.sqlite"));
+        slow_bulk_for_tests(&mut config);
         Self::start_with(config)
     }
 
@@ -163,4 +164,25 @@ impl DemoServices {
 fn demo_error(error: &SandboxError) -> AppError {
     tracing::warn!(target: "sia::demo", code = error.code(), "demo services failed: {error}");
     AppError::new(format!("demo_{}", error.code()), error.to_string())
+}
+
+/// Debug builds only: `SIA_DEMO_SLOW_BULK_MS` holds each SCIM Bulk request to the demo's Actions
+/// for that long before it is served, so the real-window tests can kill the app with invitations
+/// in flight. A release build never reads it: an installed app's demo behaves one way.
+#[cfg(feature = "demo")]
+fn slow_bulk_for_tests(config: &mut SandboxConfig) {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SIA_DEMO_SLOW_BULK_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        tracing::warn!(ms, "the demo's SCIM Bulk requests are slowed down (a test setting)");
+        config.actions_faults.push(
+            sia_sandbox::FaultRule::on("/scim/v2/Bulk")
+                .method("POST")
+                .latency(std::time::Duration::from_millis(ms)),
+        );
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = config;
 }
