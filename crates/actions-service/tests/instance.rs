@@ -555,9 +555,18 @@ impl PeopleSource for HalfGated {
     }
 }
 
-/// Starts a sync whose second page never comes, and stops the service with it half done.
-async fn sync_cut_half_way(config: ActionsConfig) {
-    let (s, admin) = start_active(config).await;
+/// Starts a sync whose second page waits on `stuck`, and stops the service with it half done;
+/// returns the service's configuration, to start it again on the same data.
+async fn sync_cut_half_way(
+    dir: &std::path::Path,
+    stuck: Arc<tokio::sync::Semaphore>,
+) -> ActionsConfig {
+    let config = ActionsConfig {
+        sqlite_path: Some(dir.join("actions.sqlite")),
+        people_source: Some(Arc::new(HalfGated(stuck))),
+        ..ActionsConfig::with_token(TOKEN)
+    };
+    let (s, admin) = start_active(config.clone()).await;
     s.connect_marketo(&admin).await;
     assert_eq!(
         s.call(Method::POST, "/api/v1/sync", None).await.0,
@@ -567,7 +576,7 @@ async fn sync_cut_half_way(config: ActionsConfig) {
         let (_, st) = s.call(Method::GET, "/api/v1/sync", None).await;
         if st["peopleSynced"] == 2 {
             assert_eq!(st["state"], "running");
-            return;
+            return config;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
@@ -578,12 +587,7 @@ async fn sync_cut_half_way(config: ActionsConfig) {
 async fn a_sync_cut_by_a_restart_carries_on_from_what_it_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
     let stuck = Arc::new(tokio::sync::Semaphore::new(0));
-    let config = ActionsConfig {
-        sqlite_path: Some(dir.path().join("actions.sqlite")),
-        people_source: Some(Arc::new(HalfGated(stuck.clone()))),
-        ..ActionsConfig::with_token(TOKEN)
-    };
-    sync_cut_half_way(config.clone()).await;
+    let config = sync_cut_half_way(dir.path(), stuck.clone()).await;
 
     // The service again on the same data (the old process's runner is gone with it: here, stuck).
     let open = Arc::new(tokio::sync::Semaphore::new(1));
@@ -615,12 +619,7 @@ async fn a_sync_cut_by_a_restart_carries_on_from_what_it_stored() {
 async fn a_sync_cut_by_a_restart_with_nothing_to_read_from_is_reported_as_interrupted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let stuck = Arc::new(tokio::sync::Semaphore::new(0));
-    let config = ActionsConfig {
-        sqlite_path: Some(dir.path().join("actions.sqlite")),
-        people_source: Some(Arc::new(HalfGated(stuck.clone()))),
-        ..ActionsConfig::with_token(TOKEN)
-    };
-    sync_cut_half_way(config.clone()).await;
+    let config = sync_cut_half_way(dir.path(), stuck.clone()).await;
     let s = start(ActionsConfig {
         people_source: None,
         ..config

@@ -176,7 +176,10 @@ fn slow_bulk_for_tests(config: &mut SandboxConfig) {
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
     {
-        tracing::warn!(ms, "the demo's SCIM Bulk requests are slowed down (a test setting)");
+        tracing::warn!(
+            ms,
+            "the demo's SCIM Bulk requests are slowed down (a test setting)"
+        );
         config.actions_faults.push(
             sia_sandbox::FaultRule::on("/scim/v2/Bulk")
                 .method("POST")

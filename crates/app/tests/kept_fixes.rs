@@ -46,14 +46,19 @@ async fn open_and_fix(state: &AppState, file: &Path) {
     assert!(fixed.row.valid);
 }
 
+/// The app on `dir` with people.csv open and Raj's address fixed.
+async fn app_with_a_fix(dir: &Path) -> (Arc<AppState>, PathBuf) {
+    let file = dir.join("people.csv");
+    std::fs::write(&file, CSV).unwrap();
+    let state = app(dir);
+    open_and_fix(&state, &file).await;
+    (state, file)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn fixes_outlive_a_kill_and_come_back_on_the_admins_word() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("people.csv");
-    std::fs::write(&file, CSV).unwrap();
-
-    let state = app(dir.path());
-    open_and_fix(&state, &file).await;
+    let (state, file) = app_with_a_fix(dir.path()).await;
     assert!(
         draft_file(dir.path()).exists(),
         "the fix is on disk at once"
@@ -113,10 +118,7 @@ async fn fixes_outlive_a_kill_and_come_back_on_the_admins_word() {
 #[tokio::test(flavor = "multi_thread")]
 async fn fixes_are_not_put_back_on_a_file_that_changed_and_stay_until_discarded() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("people.csv");
-    std::fs::write(&file, CSV).unwrap();
-    let state = app(dir.path());
-    open_and_fix(&state, &file).await;
+    let (state, file) = app_with_a_fix(dir.path()).await;
     drop(state);
 
     // Someone sorted the sheet meanwhile: row 2 is another person now.
@@ -151,10 +153,7 @@ async fn fixes_are_not_put_back_on_a_file_that_changed_and_stay_until_discarded(
 #[tokio::test(flavor = "multi_thread")]
 async fn closing_or_undoing_every_fix_leaves_nothing_to_offer() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("people.csv");
-    std::fs::write(&file, CSV).unwrap();
-    let state = app(dir.path());
-    open_and_fix(&state, &file).await;
+    let (state, file) = app_with_a_fix(dir.path()).await;
     // A setting that re-reads the file drops its fixes in the import: the draft follows.
     api::import::import_set_has_header(&state, true)
         .await
