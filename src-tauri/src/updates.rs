@@ -141,10 +141,16 @@ fn can_replace_itself<R: Runtime>(app: &AppHandle<R>) -> bool {
     tauri::utils::platform::bundle_type().is_some()
 }
 
-/// Sorts the plugin's errors into what the admin is told. The plugin's own text (which can name
-/// the feed's URL or a temporary path) goes to the log only.
+/// Sorts the plugin's errors into what the admin is told. The plugin's own text goes to the log
+/// only, and not where it can hold a path (a temporary folder, the app's own location).
 fn failure(error: Error) -> UpdateFailure {
-    tracing::warn!("updater: {error}");
+    match &error {
+        Error::Io(io) => tracing::warn!("updater: I/O error ({:?})", io.kind()),
+        Error::PreviousAppNotRestored(_) => {
+            tracing::error!("updater: the install failed and the previous app was not restored")
+        }
+        other => tracing::warn!("updater: {other}"),
+    }
     match error {
         Error::Minisign(_)
         | Error::Base64(_)
@@ -204,10 +210,9 @@ mod tests {
         let source = include_str!("updates.rs");
         let code = &source[..source.find("#[cfg(test)]\nmod tests").unwrap()];
         let start = code.find("fn test_overrides(").unwrap();
-        let attribute = code[..start].rfind("#[cfg(debug_assertions)]\nfn").unwrap();
         assert!(
-            !code[attribute..start].contains("\n\n"),
-            "the cfg belongs to test_overrides"
+            code[..start].ends_with("\n#[cfg(debug_assertions)]\n"),
+            "test_overrides is compiled into debug builds only"
         );
         let end = start + code[start..].find("\n}\n").unwrap();
         for name in ["\"SIA_UPDATE_FEED\"", "\"SIA_UPDATE_PUBKEY\""] {

@@ -18,7 +18,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadCatalogue } from "./catalogue.mjs";
-import { Session, invoke, startDriver } from "./webdriver.mjs";
+import { seriousViolations } from "./axe.mjs";
+import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
@@ -231,6 +232,7 @@ describe("updates", () => {
         true,
       );
       await shoot(session, "updates-bad-signature-en.png");
+      assert.deepEqual(await seriousViolations(session), [], "the offer and its error pass axe");
       await dismissBanner(session);
 
       // Signed by the right key, but the file was changed after signing: refused too.
