@@ -89,6 +89,9 @@ macro_rules! with_app_commands {
             invite::activation_export,
             invite::activation_last,
             report::export_setup_report,
+            updates::update_check,
+            updates::update_install,
+            updates::update_restart,
         }
     };
 }

@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod events;
 pub mod import;
+pub mod updates;
 pub mod window_state;
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,8 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(updates::plugin())
+        .manage(updates::PendingUpdate::default())
         .on_window_event(|window, event| {
             import::open_on_drop(window, event);
             window_state::save_when_settled(window, event);

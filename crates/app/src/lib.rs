@@ -25,6 +25,7 @@ mod runtime;
 pub mod salesforce;
 pub mod state;
 pub mod tracker;
+pub mod updates;
 pub mod words;
 
 pub use error::{AppError, AppResult};

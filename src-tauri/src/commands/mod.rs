@@ -10,6 +10,7 @@ pub mod marketo;
 pub mod report;
 pub mod salesforce;
 pub mod support;
+pub mod updates;
 
 /// Every command's result passes through `Returned::returned` on its way to the window
 /// (`every_command_records_the_errors_it_returns` checks each command does).

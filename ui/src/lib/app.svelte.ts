@@ -19,8 +19,13 @@ export type View =
   | { kind: "import" }
   | { kind: "invite"; jobId: string | null };
 
-/** Names a screen, so an error raised there is shown there and nowhere else. */
-export type ViewKey = "dashboard" | "settings" | "import" | "invite" | `step:${StepId}`;
+/**
+ * Names a screen, so an error raised there is shown there and nowhere else. `settings:updates` is
+ * the updates section of Settings: its errors show beside the button that raised them, at the
+ * bottom of a long screen, where the screen's own banner would be out of sight.
+ */
+export type ViewKey =
+  "dashboard" | "settings" | "settings:updates" | "import" | "invite" | `step:${StepId}`;
 
 export function viewKey(view: View): ViewKey {
   return view.kind === "step" ? `step:${view.step}` : view.kind;

@@ -70,6 +70,8 @@ describe("the catalogues", () => {
       "service.actions",
       "service.marketo",
       "service.salesforce",
+      // The product's name and version number.
+      "updates.version",
     ]);
   });
 });

@@ -215,3 +215,19 @@ export const inviteIpc = {
   onFinished: (handler: (finished: InviteFinished) => void): Promise<UnlistenFn> =>
     listen<InviteFinished>("invite-finished", (e) => handler(e.payload)),
 };
+
+// ----- Settings: updates (only ever on the admin's click) -----
+import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdateInstalled } from "./bindings/UpdateInstalled";
+import type { UpdateProgress } from "./bindings/UpdateProgress";
+
+export const updateIpc = {
+  /** Asks the update feed once; the offer, if any, is kept for `install`. */
+  check: () => call<UpdateCheck>("update_check"),
+  /** Downloads the offered update, verifies its signature, installs it. */
+  install: () => call<UpdateInstalled>("update_install"),
+  /** Restarts into the installed version. */
+  restart: () => call<void>("update_restart"),
+  onProgress: (handler: (progress: UpdateProgress) => void): Promise<UnlistenFn> =>
+    listen<UpdateProgress>("update-progress", (e) => handler(e.payload)),
+};

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/svelte";
+import { cleanup, render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import App from "../App.svelte";
 import { app } from "../lib/app.svelte";
 import { setLanguage } from "../lib/i18n.svelte";
 import { appInfo, dashboard } from "../test/fixtures";
 import type { VaultStatus } from "../lib/bindings/VaultStatus";
+import type { UpdateCheck } from "../lib/bindings/UpdateCheck";
 
 const stored: VaultStatus = {
   keychain: { kind: "available", backend: "Secret Service" },
@@ -207,5 +209,125 @@ describe("help from support", () => {
     await userEvent.click(button);
     expect(await screen.findByText("無法寫入診斷檔案。請選擇其他資料夾後再試一次。")).toBeTruthy();
     expect(screen.queryByTestId("diagnostics-notice")).toBeNull();
+  });
+});
+
+describe("updates", () => {
+  const offer: UpdateCheck = {
+    currentVersion: "0.1.0",
+    offer: {
+      version: "0.2.0",
+      currentVersion: "0.1.0",
+      notes: "Faster invites.\nFixes.",
+      date: "2026-12-01T09:30:00Z",
+      selfInstall: true,
+    },
+  };
+
+  function mockUpdates(answers: Record<string, () => unknown>) {
+    const calls: string[] = [];
+    mockIPC(
+      (cmd) => {
+        calls.push(cmd);
+        if (cmd in answers) return answers[cmd]();
+        if (cmd === "app_info") return appInfo();
+        if (cmd === "dashboard") return dashboard();
+        if (cmd === "vault_status") return stored;
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    return calls;
+  }
+
+  it("checks only on the click, offers the update, installs it on the second click and restarts on the third", async () => {
+    let check: UpdateCheck = { currentVersion: "0.1.0", offer: null };
+    let finishInstall: (v: unknown) => void = () => {};
+    const calls = mockUpdates({
+      update_check: () => check,
+      update_install: () => new Promise((resolve) => (finishInstall = resolve)),
+      update_restart: () => null,
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    expect(await screen.findByTestId("update-version")).toHaveProperty(
+      "textContent",
+      "SIA Setup 0.1.0",
+    );
+    expect(calls.filter((c) => c.startsWith("update_"))).toEqual([]);
+
+    await userEvent.click(screen.getByRole("button", { name: "Check for updates" }));
+    expect(await screen.findByText("You have the latest version (checked just now).")).toBeTruthy();
+
+    check = offer;
+    await userEvent.click(screen.getByRole("button", { name: "Check for updates" }));
+    expect(await screen.findByText("Version 0.2.0 is available.")).toBeTruthy();
+    expect(screen.getByTestId("update-notes").textContent).toBe("Faster invites.\nFixes.");
+    expect(screen.queryByTestId("update-not-self-install")).toBeNull();
+    expect(calls).not.toContain("update_install");
+
+    await userEvent.click(screen.getByRole("button", { name: "Download and install" }));
+    expect(await screen.findByText("Downloading…")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Download and install" })).toHaveProperty(
+      "disabled",
+      true,
+    );
+    await emit("update-progress", { downloaded: 512, total: 2048 });
+    expect(await screen.findByText("Downloading… 25%")).toBeTruthy();
+    finishInstall({ version: "0.2.0" });
+    expect(
+      await screen.findByText(
+        "Version 0.2.0 is installed. Restart SIA Setup to finish: it starts the new version.",
+      ),
+    ).toBeTruthy();
+    expect(calls).not.toContain("update_restart");
+    await userEvent.click(screen.getByRole("button", { name: "Restart to finish" }));
+    expect(calls.filter((c) => c.startsWith("update_"))).toEqual([
+      "update_check",
+      "update_check",
+      "update_install",
+      "update_restart",
+    ]);
+  });
+
+  it("keeps a refused signature on screen, says so plainly, and installs nothing", async () => {
+    const calls = mockUpdates({
+      update_check: () => ({ ...offer, offer: { ...offer.offer!, selfInstall: false } }),
+      update_install: () => {
+        throw { code: "update_bad_signature", message: "not signed" };
+      },
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    await userEvent.click(await screen.findByRole("button", { name: "Check for updates" }));
+    expect((await screen.findByTestId("update-not-self-install")).textContent).toContain(
+      "cannot replace itself",
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Download and install" }));
+    // Beside the button, not at the top of the long Settings screen, until dismissed.
+    const alert = await within(screen.getByTestId("updates")).findByRole("alert");
+    expect(alert.dataset.errorCode).toBe("update_bad_signature");
+    expect(alert.textContent).toContain("was not signed by SIA Setup's publisher");
+    expect(alert.textContent).toContain("nothing was installed");
+    expect(screen.queryByTestId("update-installed")).toBeNull();
+    expect(screen.getByRole("button", { name: "Download and install" })).toHaveProperty(
+      "disabled",
+      false,
+    );
+    expect(calls).not.toContain("update_restart");
+  });
+
+  it("says in zh-TW when the update server cannot be reached", async () => {
+    mockUpdates({
+      app_info: () => appInfo({ language: "zh-TW" }),
+      update_check: () => {
+        throw { code: "update_unreachable", message: "unreachable" };
+      },
+    });
+    render(App);
+    await userEvent.click(await screen.findByTestId("open-settings"));
+    expect(await screen.findByRole("heading", { name: "更新" })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "檢查更新" }));
+    expect(await screen.findByText(/無法連線到更新伺服器/)).toBeTruthy();
   });
 });
