@@ -299,3 +299,39 @@ async fn the_services_rate_limit_pauses_every_worker_not_just_one_row() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_shows_the_requests_in_flight_while_they_are() {
+    let sb = support::sandbox(20).await;
+    let url = sb.actions_url().unwrap_or_default().to_owned();
+    // Every invitation takes a second to be answered.
+    sb.actions_faults().expect("faults").add(
+        sia_sandbox::FaultRule::on("/scim/v2/Users")
+            .method("POST")
+            .latency(Duration::from_secs(1)),
+    );
+    let journal = Arc::new(Journal::in_memory().expect("journal"));
+    let engine = Engine::create(
+        journal,
+        &url,
+        "t",
+        &support::people("slow", 3),
+        opts(false),
+        support::fixed(&sb),
+    )
+    .expect("job");
+    let mut progress = engine.progress();
+    let run = tokio::spawn(engine.run());
+    let seen = tokio::time::timeout(
+        Duration::from_millis(800),
+        progress.wait_for(|p| p.in_flight > 0),
+    )
+    .await
+    .expect("the requests on their way show before any is answered")
+    .expect("progress")
+    .clone();
+    assert_eq!(seen.done, 0, "{seen:?}");
+    let s = run.await.expect("joins").expect("runs");
+    assert_eq!(s.invited, 3);
+    assert_eq!(progress.borrow().in_flight, 0, "nothing left in flight");
+}

@@ -216,6 +216,8 @@ impl Run {
                 self.publish(false);
                 continue;
             }
+            // What is in flight shows while it is: a slow request must not read as an idle job.
+            self.publish(false);
             let back = match self.process(unit).await {
                 Ok(back) => back,
                 Err((e, back)) => {
