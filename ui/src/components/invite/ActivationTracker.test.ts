@@ -339,6 +339,24 @@ describe("the activation tracker without Customize Application", () => {
     expect(invite.activation?.summary.notVisible).toBe(2);
   });
 
+  it("shows everyone again when the next read can see them all", async () => {
+    let answer = unseen();
+    mockIPC((cmd) => {
+      if (cmd === "activation_tracker") return answer;
+      throw { code: "unknown_command", message: cmd };
+    });
+    render(ActivationTracker);
+    await checkNow();
+    await userEvent.click(screen.getByLabelText("Cannot be seen"));
+    // Customize Application given: the filter it no longer offers gives way to "All".
+    answer = tracker();
+    await userEvent.click(screen.getByTestId("activation-check"));
+    await waitFor(() => expect(screen.queryByTestId("activation-not-visible")).toBeNull());
+    expect(screen.queryByLabelText("Cannot be seen")).toBeNull();
+    expect((screen.getByLabelText("All") as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByTestId("activation-table").querySelectorAll("tbody tr")).toHaveLength(8);
+  });
+
   it("says it in Traditional Chinese", async () => {
     setLanguage("zh-TW");
     mock(unseen());
