@@ -224,6 +224,10 @@ describe("the activation tracker in the real window", () => {
         ["3 人中 1 人已啟用"],
         { what: "step 5's line in zh-TW" },
       );
+      await session.execute(
+        `document.querySelector('li[data-step="inviteUsers"]').scrollIntoView({ block: "center" }); return true;`,
+      );
+      writeFileSync(path.join(screenshots, "activation-dashboard-zh-TW.png"), await session.screenshot());
       await openStep(session, "inviteUsers");
       const zhSummary = await checkTracker(session);
       assert.equal(

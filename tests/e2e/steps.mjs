@@ -36,8 +36,11 @@ export function openInviteForm(session) {
   );
 }
 
-/** What a person does in the browser: read the login form, type a password, click Allow. */
-export async function signInAndAllow(authorizeUrl) {
+/**
+ * What a person does in the browser: read the login form, type a password, click Allow. As the
+ * user the form offers, or as `as` (another user of the demo org typed in its place).
+ */
+export async function signInAndAllow(authorizeUrl, as = null) {
   const page = await (await fetch(authorizeUrl)).text();
   const form = new URLSearchParams();
   for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
@@ -45,7 +48,7 @@ export async function signInAndAllow(authorizeUrl) {
   }
   const username = page.match(/name="username" value="([^"]*)"/)?.[1];
   assert.ok(username, "the login page offers a user");
-  form.set("username", username);
+  form.set("username", as ?? username);
   form.set("password", "demo-password");
   form.set("decision", "allow");
   const action = new URL("/services/oauth2/authorize", authorizeUrl);

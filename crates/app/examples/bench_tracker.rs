@@ -63,6 +63,24 @@ async fn main() {
     let extra = vec![extra.join("\n")];
 
     measure(&state, running, &extra, "2,000 records a page").await;
+    // The admin's user without Customize Application: one more query, the tokens their own.
+    let admin = running
+        .salesforce()
+        .default_user()
+        .expect("an admin")
+        .id
+        .clone();
+    running
+        .salesforce()
+        .set_customize_application(&admin, false);
+    measure(
+        &state,
+        running,
+        &extra,
+        "2,000 records a page, without Customize Application",
+    )
+    .await;
+    running.salesforce().set_customize_application(&admin, true);
     running.salesforce().set_page_size(200);
     running
         .salesforce_faults()
@@ -91,12 +109,13 @@ async fn measure(state: &Arc<AppState>, running: &RunningSandbox, extra: &[Strin
         let pages = requests.iter().filter(|p| p.contains("/query/")).count();
         let s = &tracker.summary;
         println!(
-            "  run {run}: {} ms — {} rows ({} activated, {} waiting, {} blocked); \
+            "  run {run}: {} ms — {} rows ({} activated, {} waiting, {} cannot be seen, {} blocked); \
              {} Salesforce requests: {queries} queries + {pages} further pages",
             took.as_millis(),
             s.total,
             s.activated,
             s.waiting,
+            s.not_visible,
             s.blocked,
             requests.len(),
         );

@@ -368,15 +368,7 @@ fn activation_section(h: &mut String, w: &Words, last: Option<&ActivationLast>) 
             let _ = write!(
                 h,
                 "<p class=\"progress\" data-activation=\"{a}/{t}\">{}</p>\n<p class=\"muted\">{}</p>\n",
-                esc(&w.t(
-                    "activation.summary",
-                    &[
-                        ("activated", &s.activated.to_string()),
-                        ("total", &s.total.to_string()),
-                        ("waiting", &s.waiting.to_string()),
-                        ("blocked", &s.blocked.to_string()),
-                    ]
-                )),
+                esc(&crate::tracker::summary_text(w, s)),
                 esc(&w.t(
                     "report.activationTaken",
                     &[("date", &w.date(&last.checked_at))]
@@ -384,6 +376,16 @@ fn activation_section(h: &mut String, w: &Words, last: Option<&ActivationLast>) 
                 a = s.activated,
                 t = s.total,
             );
+            if s.not_visible > 0 {
+                let _ = writeln!(
+                    h,
+                    "<p class=\"reason\">{}</p>",
+                    esc(&w.t(
+                        "report.activationNotVisible",
+                        &[("count", &s.not_visible.to_string())]
+                    ))
+                );
+            }
             if s.blocked > 0 {
                 let _ = writeln!(
                     h,
@@ -792,6 +794,7 @@ mod tests {
                     activated: 14,
                     waiting: 4,
                     blocked: 2,
+                    not_visible: 0,
                     total: 20,
                 },
                 checked_at: "2026-12-04T09:15:00Z".into(),
@@ -864,6 +867,29 @@ mod tests {
         let zh = render(&input(true), UiLanguage::ZhTw);
         assert!(zh.contains("20 人中 14 人已啟用"));
         assert!(zh.contains("請 Marketo 管理員處理：步驟 4 和 5"));
+    }
+
+    /// An admin without Customize Application checked: the report says how many could not be
+    /// seen and never counts them as waiting.
+    #[test]
+    fn rows_that_could_not_be_seen_are_said_apart() {
+        let mut input = input(true);
+        if let Some(last) = input.activation.as_mut() {
+            last.summary = ActivationSummary {
+                activated: 1,
+                waiting: 0,
+                blocked: 2,
+                not_visible: 17,
+                total: 20,
+            };
+        }
+        let en = render(&input, UiLanguage::En);
+        assert!(en.contains("1 of 20 activated · 17 cannot be seen · 0 waiting · 2 blocked"));
+        assert!(en.contains("Customize Application"));
+        let zh = render(&input, UiLanguage::ZhTw);
+        let b = body(&zh);
+        assert!(b.contains("17 人無法查看"), "{b}");
+        assert!(!b.contains('{'));
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! Enabled, the other kind of org), or that nothing blocks them yet (waiting).
 //!
 //! Reads the whole org at once, never one query per person: `users()` (users and the permission
-//! sets granting API Enabled), `oauth_tokens()`, and the session's org type.
+//! sets granting API Enabled), `oauth_tokens()`, the session's org type, and the signed-in user's
+//! own permissions (`UserPermissionAccess`). `OauthToken` lists everyone's grants only to a user
+//! with Customize Application ("Otherwise, you see only your own tokens"): without it, an invitee
+//! with no visible grant is not "waiting" but "cannot be seen", because their grant may exist.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -47,11 +50,17 @@ pub enum ActivationState {
     },
     /// Nothing blocks the invitee; not activated yet.
     Waiting,
+    /// Nothing blocks the invitee, but whether they activated cannot be seen: the signed-in
+    /// Salesforce user lacks Customize Application, so `OauthToken` shows only their own grants.
+    NotVisible,
 }
 
 impl ActivationState {
     pub fn is_blocked(&self) -> bool {
-        !matches!(self, Self::Activated { .. } | Self::Waiting)
+        !matches!(
+            self,
+            Self::Activated { .. } | Self::Waiting | Self::NotVisible
+        )
     }
 }
 
@@ -83,6 +92,10 @@ pub struct ActivationSummary {
     pub activated: u32,
     pub waiting: u32,
     pub blocked: u32,
+    /// Rows whose activation the signed-in user cannot see (neither waiting nor activated).
+    /// Absent from a summary kept before this count existed: none then.
+    #[serde(default)]
+    pub not_visible: u32,
     pub total: u32,
 }
 
@@ -99,6 +112,10 @@ pub struct ActivationTracker {
     /// False when permission set assignments could not be read: "no API access" then reflects
     /// profiles only and may be wrong for someone granted API Enabled by a permission set.
     pub permission_sets_read: bool,
+    /// False when the signed-in Salesforce user lacks Customize Application
+    /// (`UserPermissionAccess`): only their own app authorisations can be seen, so other
+    /// invitees' rows say `notVisible` instead of waiting.
+    pub others_grants_visible: bool,
     /// Pasted entries that are not email addresses (left out).
     pub ignored: Vec<String>,
     pub checked_at: String,
@@ -123,11 +140,14 @@ pub async fn activation(state: &AppState, extra: Vec<String>) -> AppResult<Activ
 
     let expected = crate::api::salesforce::settings(state)?.expected_org_type;
     let client = crate::salesforce::connected_client(state).await?;
-    let (session, users, tokens) = tokio::try_join!(
+    let (session, users, tokens, permissions) = tokio::try_join!(
         async { client.session_summary().await.map_err(AppError::from) },
         async { client.users().await.map_err(AppError::from) },
         async { client.oauth_tokens().await.map_err(AppError::from) },
+        async { client.user_permissions().await.map_err(AppError::from) },
     )?;
+    // Without Customize Application the tokens read are the signed-in user's own.
+    let only_own = (!permissions.customize_application).then_some(session.user_id.as_str());
     let actions_app = crate::checks::actions_app_name(
         state,
         &session.org_id,
@@ -142,12 +162,14 @@ pub async fn activation(state: &AppState, extra: Vec<String>) -> AppResult<Activ
         &tokens,
         actions_app.as_deref(),
         org_mismatch,
+        only_own,
     );
     let tracker = ActivationTracker {
         summary: summarize(&rows),
         rows,
         actions_app,
         permission_sets_read: users.permission_sets_read(),
+        others_grants_visible: permissions.customize_application,
         ignored,
         checked_at: now(),
     };
@@ -220,12 +242,31 @@ pub fn export_csv(
     Ok(sia_csv::export_table(path, &header, rows)?)
 }
 
-/// `activated`, `waiting` or `blocked`: the panel's filter groups.
+/// `activated`, `waiting`, `notVisible` or `blocked`: the panel's filter groups.
 pub fn group(state: &ActivationState) -> &'static str {
     match state {
         ActivationState::Activated { .. } => "activated",
         ActivationState::Waiting => "waiting",
+        ActivationState::NotVisible => "notVisible",
         _ => "blocked",
+    }
+}
+
+/// The summary line in words (the panel's, the report's): the longer form only when some rows
+/// cannot be seen, so an admin with Customize Application reads what they always read.
+pub fn summary_text(w: &Words, s: &ActivationSummary) -> String {
+    let counts = [
+        ("activated", s.activated.to_string()),
+        ("total", s.total.to_string()),
+        ("waiting", s.waiting.to_string()),
+        ("blocked", s.blocked.to_string()),
+        ("notVisible", s.not_visible.to_string()),
+    ];
+    let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    if s.not_visible > 0 {
+        w.t("activation.summaryNotVisible", &args)
+    } else {
+        w.t("activation.summary", &args)
     }
 }
 
@@ -247,6 +288,7 @@ fn state_text(w: &Words, state: &ActivationState) -> String {
             ],
         ),
         ActivationState::Waiting => w.t("activation.state.waiting", &[]),
+        ActivationState::NotVisible => w.t("activation.state.notVisible", &[]),
     }
 }
 
@@ -262,6 +304,7 @@ fn todo_text(w: &Words, row: &ActivationRow, checked_at: &str) -> String {
         }
         ActivationState::Inactive => w.t("activation.todo.inactive", &[]),
         ActivationState::NoApiAccess => w.t("activation.todo.noApiAccess", &[]),
+        ActivationState::NotVisible => w.t("activation.todo.notVisible", &[]),
         ActivationState::OtherOrgKind { expected, .. } => w.t(
             "activation.todo.otherOrgKind",
             &[("expected", &org_word(w, *expected))],
@@ -379,12 +422,15 @@ fn merge(journaled: Vec<Invited>, pasted: Vec<String>) -> Vec<Invited> {
 }
 
 /// Each address's state from the org read once (pure: the benchmark and tests call it too).
+/// `only_own`: the signed-in user's ID when the tokens read are theirs alone (no Customize
+/// Application); then no grant means "cannot be seen" for anyone else, and "waiting" for them.
 fn classify(
     invited: &[Invited],
     users: &sia_salesforce::SalesforceUsers,
     tokens: &[OauthTokenRow],
     actions_app: Option<&str>,
     org_mismatch: Option<(SalesforceOrgType, SalesforceOrgType)>,
+    only_own: Option<&str>,
 ) -> Vec<ActivationRow> {
     // The earliest grant to Actions per user (the activation), with its latest use.
     let mut grants: HashMap<&str, (Option<&str>, Option<&str>)> = HashMap::new();
@@ -417,17 +463,24 @@ fn classify(
                     SalesforceUserStatus::ApiDisabled { .. } => ActivationState::NoApiAccess,
                     SalesforceUserStatus::Ready { .. } => {
                         // Any usable user with this address counts (emails may repeat).
-                        let grant = users
+                        let ready: Vec<&SalesforceUser> = users
                             .by_email(&i.email)
                             .into_iter()
                             .filter(|u| u.active && u.api_enabled)
-                            .find_map(|u| grants.get(u.id.as_str()));
-                        match grant {
-                            Some((at, last_used)) => ActivationState::Activated {
+                            .collect();
+                        let grant = ready.iter().find_map(|u| grants.get(u.id.as_str()));
+                        match (grant, only_own) {
+                            (Some((at, last_used)), _) => ActivationState::Activated {
                                 at: at.map(str::to_owned),
                                 last_used: last_used.map(str::to_owned),
                             },
-                            None => ActivationState::Waiting,
+                            (None, None) => ActivationState::Waiting,
+                            // The signed-in user's own grants are always listed: their absence
+                            // is a fact for them, and unknown for everyone else.
+                            (None, Some(me)) if ready.iter().any(|u| same_id(&u.id, me)) => {
+                                ActivationState::Waiting
+                            }
+                            (None, Some(_)) => ActivationState::NotVisible,
                         }
                     }
                 },
@@ -442,6 +495,12 @@ fn classify(
         .collect()
 }
 
+/// Salesforce IDs come in a 15-letter case-sensitive form and an 18-letter one that adds a
+/// checksum: the same record either way.
+fn same_id(a: &str, b: &str) -> bool {
+    a == b || (a.len() != b.len() && a.len().min(b.len()) == 15 && a.get(..15) == b.get(..15))
+}
+
 fn summarize(rows: &[ActivationRow]) -> ActivationSummary {
     let mut s = ActivationSummary {
         total: rows.len() as u32,
@@ -451,6 +510,7 @@ fn summarize(rows: &[ActivationRow]) -> ActivationSummary {
         match row.state {
             ActivationState::Activated { .. } => s.activated += 1,
             ActivationState::Waiting => s.waiting += 1,
+            ActivationState::NotVisible => s.not_visible += 1,
             _ => s.blocked += 1,
         }
     }
@@ -617,7 +677,14 @@ mod tests {
         .into_iter()
         .map(invited)
         .collect();
-        let rows = classify(&list, &users, &tokens, Some("sales insight actions"), None);
+        let rows = classify(
+            &list,
+            &users,
+            &tokens,
+            Some("sales insight actions"),
+            None,
+            None,
+        );
         let states: Vec<_> = rows.iter().map(|r| r.state.clone()).collect();
         assert_eq!(
             states,
@@ -642,7 +709,7 @@ mod tests {
         assert_eq!((s.activated, s.waiting, s.blocked, s.total), (1, 1, 5, 7));
 
         // Without a known Actions app nobody is activated.
-        let rows = classify(&list[..1], &users, &tokens, None, None);
+        let rows = classify(&list[..1], &users, &tokens, None, None, None);
         assert_eq!(rows[0].state, ActivationState::Waiting);
 
         let mismatch = Some((SalesforceOrgType::Production, SalesforceOrgType::Sandbox));
@@ -652,10 +719,126 @@ mod tests {
             &tokens,
             Some("Sales Insight Actions"),
             mismatch,
+            None,
         );
         assert!(
             rows.iter()
                 .all(|r| matches!(r.state, ActivationState::OtherOrgKind { .. }))
+        );
+    }
+
+    #[test]
+    fn without_customize_application_others_cannot_be_seen_but_blockers_still_show() {
+        let users = SalesforceUsers::new(vec![
+            user("005A", "me@acme.example", "Me", "Admin", true, true),
+            user("005B", "bo.wu@acme.example", "Bo", "Wu", false, true),
+            user("005C", "cy.lin@acme.example", "Cy", "Lin", true, false),
+            user("005D", "di.ho@acme.example", "Di", "Ho", true, true),
+        ]);
+        // Salesforce lists only the signed-in user's own grant.
+        let tokens = vec![OauthTokenRow {
+            app_name: "Sales Insight Actions".into(),
+            user_id: "005A".into(),
+            created_date: Some("2025-01-02T03:04:05.000+0000".into()),
+            last_used_date: None,
+            use_count: Some(1),
+        }];
+        let list: Vec<Invited> = [
+            "me@acme.example",
+            "bo.wu@acme.example",
+            "cy.lin@acme.example",
+            "di.ho@acme.example",
+            "zz@nowhere.example",
+        ]
+        .into_iter()
+        .map(invited)
+        .collect();
+        let app = Some("Sales Insight Actions");
+        let states = |only_own| -> Vec<ActivationState> {
+            classify(&list, &users, &tokens, app, None, only_own)
+                .into_iter()
+                .map(|r| r.state)
+                .collect()
+        };
+        let limited = states(Some("005A"));
+        assert!(matches!(limited[0], ActivationState::Activated { .. }));
+        assert_eq!(
+            limited[1..],
+            [
+                ActivationState::Inactive,
+                ActivationState::NoApiAccess,
+                ActivationState::NotVisible,
+                ActivationState::NoSalesforceUser { closest: None },
+            ]
+        );
+        let rows = classify(&list, &users, &tokens, app, None, Some("005A"));
+        let s = summarize(&rows);
+        assert_eq!(
+            (s.activated, s.waiting, s.not_visible, s.blocked, s.total),
+            (1, 0, 1, 3, 5)
+        );
+        assert_eq!(group(&ActivationState::NotVisible), "notVisible");
+        assert!(!ActivationState::NotVisible.is_blocked());
+
+        // The signed-in user without a grant of their own is waiting: that much is visible.
+        let rows = classify(&list[..1], &users, &[], app, None, Some("005A"));
+        assert_eq!(rows[0].state, ActivationState::Waiting);
+
+        // With Customize Application the same read says waiting, as before.
+        assert_eq!(states(None)[3], ActivationState::Waiting);
+        assert!(same_id("005000000000001AAA", "005000000000001"));
+        assert!(!same_id("005000000000002AAA", "005000000000001"));
+    }
+
+    #[test]
+    fn a_summary_kept_before_the_count_existed_reads_as_none_unseen() {
+        let old = r#"{"activated":1,"waiting":2,"blocked":0,"total":3}"#;
+        let s: ActivationSummary = serde_json::from_str(old).unwrap();
+        assert_eq!(s.not_visible, 0);
+        assert_eq!(s.total, 3);
+    }
+
+    #[test]
+    fn the_summary_names_rows_that_cannot_be_seen_only_when_there_are_some() {
+        for lang in [UiLanguage::En, UiLanguage::ZhTw] {
+            let w = Words::for_language(lang);
+            let mut s = ActivationSummary {
+                activated: 1,
+                waiting: 2,
+                blocked: 0,
+                not_visible: 0,
+                total: 3,
+            };
+            assert_eq!(
+                summary_text(w, &s),
+                w.t(
+                    "activation.summary",
+                    &[
+                        ("activated", "1"),
+                        ("total", "3"),
+                        ("waiting", "2"),
+                        ("blocked", "0")
+                    ]
+                )
+            );
+            s.waiting = 0;
+            s.not_visible = 2;
+            let text = summary_text(w, &s);
+            assert!(text.contains('2') && !text.contains('{'), "{text}");
+            assert_ne!(text, w.t("activation.summary", &[]));
+        }
+        assert_eq!(
+            summary_text(
+                Words::for_language(UiLanguage::En),
+                &ActivationSummary {
+                    activated: 1,
+                    waiting: 0,
+                    blocked: 0,
+                    not_visible: 2,
+                    total: 3
+                }
+            ),
+            "1 of 3 activated · 2 cannot be seen · 0 waiting · 0 blocked"
         );
     }
 }

@@ -129,8 +129,9 @@ async fn every_state_appears_for_journaled_and_pasted_invitees() {
         .map(|e| e.url())
         .collect();
     assert!(
-        queries.len() <= 4,
-        "users, permission sets, tokens, org type — never one per person: {queries:#?}"
+        queries.len() <= 5,
+        "users, permission sets, tokens, org type, the admin's own permissions — never one per \
+         person: {queries:#?}"
     );
 
     assert_eq!(
@@ -138,6 +139,10 @@ async fn every_state_appears_for_journaled_and_pasted_invitees() {
         Some("Sales Insight Actions")
     );
     assert!(tracker.permission_sets_read);
+    assert!(
+        tracker.others_grants_visible,
+        "the demo's admin has Customize Application"
+    );
     assert_eq!(tracker.ignored, ["not-an-address"]);
     assert_eq!(tracker.rows.len(), 8, "{tracker:#?}");
 
@@ -296,5 +301,129 @@ async fn the_invite_form_reads_the_directory_once_per_intent() {
     assert!(
         reads(after_job) > 0,
         "after a job the directory is read again"
+    );
+}
+
+/// An admin whose Salesforce user lacks Customize Application sees only their own `OauthToken`
+/// rows: everyone else with nothing blocking them "cannot be seen" — never "waiting", and an
+/// invitee who did activate is not passed off as waiting either. Blockers that do not depend on
+/// `OauthToken` still show, and so does the admin's own activation. Given the permission back,
+/// the same list reads as it always did.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_customize_application_others_cannot_be_seen() {
+    let d = demo();
+    let sandbox = sandbox(&d.state);
+    sign_in(&d.state).await;
+    let p = picks(sandbox);
+    assert!(
+        sandbox
+            .salesforce()
+            .set_customize_application(&p.admin.id, false)
+    );
+    let nobody = "zz.nobody@nowhere.example".to_string();
+    let extra = vec![
+        [
+            &p.admin.invite_email,
+            &p.activated.invite_email,
+            &p.waiting.invite_email,
+            &p.inactive.invite_email,
+            &p.no_api.invite_email,
+            &nobody,
+        ]
+        .map(String::as_str)
+        .join("\n"),
+    ];
+
+    let before = sandbox.log().len();
+    let tracker = api::invite::activation_tracker(&d.state, extra.clone())
+        .await
+        .unwrap();
+    let queries = sandbox
+        .log()
+        .entries()
+        .into_iter()
+        .skip(before)
+        .filter(|e| e.service == "salesforce" && e.path.ends_with("/query"))
+        .count();
+    assert!(
+        queries <= 5,
+        "one more query for the permissions, never one per person: {queries}"
+    );
+    assert!(!tracker.others_grants_visible);
+    assert!(tracker.permission_sets_read, "View Setup is untouched");
+    assert!(matches!(
+        row(&tracker, &p.admin.invite_email).state,
+        ActivationState::Activated { .. }
+    ));
+    for user in [&p.activated, &p.waiting] {
+        assert_eq!(
+            row(&tracker, &user.invite_email).state,
+            ActivationState::NotVisible,
+            "{}",
+            user.invite_email
+        );
+    }
+    assert_eq!(
+        row(&tracker, &p.inactive.invite_email).state,
+        ActivationState::Inactive
+    );
+    assert_eq!(
+        row(&tracker, &p.no_api.invite_email).state,
+        ActivationState::NoApiAccess
+    );
+    assert!(matches!(
+        row(&tracker, &nobody).state,
+        ActivationState::NoSalesforceUser { .. }
+    ));
+    let s = &tracker.summary;
+    assert_eq!(
+        (s.activated, s.waiting, s.not_visible, s.blocked, s.total),
+        (1, 0, 2, 3, 6),
+        "{s:?}"
+    );
+    // The dashboard's line and the report read the same counts.
+    let last = api::invite::activation_last(&d.state)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.summary, tracker.summary);
+
+    // The CSV says it in words, in its own group.
+    let csv_path = d._dir.path().join("activation.csv");
+    api::invite::activation_export(&d.state, csv_path.clone(), extra.clone())
+        .await
+        .unwrap();
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&p.waiting.invite_email))
+        .expect("the waiting invitee's line");
+    assert!(line.contains("Cannot be seen"), "{line}");
+    assert!(line.contains("Activation cannot be seen"), "{line}");
+    assert!(!line.contains("Waiting"), "{line}");
+
+    // With Customize Application the same list reads as it always did.
+    assert!(
+        sandbox
+            .salesforce()
+            .set_customize_application(&p.admin.id, true)
+    );
+    let tracker = api::invite::activation_tracker(&d.state, extra)
+        .await
+        .unwrap();
+    assert!(tracker.others_grants_visible);
+    assert!(matches!(
+        row(&tracker, &p.activated.invite_email).state,
+        ActivationState::Activated { .. }
+    ));
+    assert_eq!(
+        row(&tracker, &p.waiting.invite_email).state,
+        ActivationState::Waiting
+    );
+    let s = &tracker.summary;
+    assert_eq!(
+        (s.activated, s.waiting, s.not_visible, s.blocked, s.total),
+        (2, 1, 0, 3, 6),
+        "{s:?}"
     );
 }

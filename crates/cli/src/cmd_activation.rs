@@ -38,6 +38,9 @@ struct Words {
     activated: &'static str,
     waiting: &'static str,
     blocked: &'static str,
+    not_visible: &'static str,
+    not_visible_row: &'static str,
+    not_visible_note: &'static str,
     no_user: &'static str,
     closest: &'static str,
     inactive: &'static str,
@@ -56,6 +59,9 @@ static EN: Words = Words {
     activated: "activated",
     waiting: "waiting",
     blocked: "blocked",
+    not_visible: "cannot be seen",
+    not_visible_row: "activation cannot be seen (needs Customize Application)",
+    not_visible_note: "Your Salesforce user cannot see other people's app authorisations: it needs the Customize Application permission. Ask a Salesforce admin with it to run this, or give your user that permission.",
     no_user: "no Salesforce user with this email",
     closest: "did you mean",
     inactive: "Salesforce user inactive",
@@ -74,6 +80,9 @@ static ZH_TW: Words = Words {
     activated: "已啟用",
     waiting: "等待中",
     blocked: "受阻",
+    not_visible: "無法查看",
+    not_visible_row: "無法查看是否已啟用（需要「自訂應用程式」權限）",
+    not_visible_note: "您的 Salesforce 使用者無法查看其他人的應用程式授權：需要「自訂應用程式」（Customize Application）權限。請具有此權限的 Salesforce 管理員執行，或為您的使用者加上此權限。",
     no_user: "沒有使用此電子郵件的 Salesforce 使用者",
     closest: "是否指",
     inactive: "Salesforce 使用者已停用",
@@ -96,9 +105,15 @@ fn words(language: UiLanguage) -> &'static Words {
 
 fn print(o: &mut String, w: &Words, t: &ActivationTracker) {
     let s = &t.summary;
+    // Rows that cannot be seen are named only when there are some, as in the window.
+    let unseen = if s.not_visible > 0 {
+        format!(", {} {}", s.not_visible, w.not_visible)
+    } else {
+        String::new()
+    };
     say!(
         o,
-        "{} ({}): {} {}, {} {}, {} {} / {}",
+        "{} ({}): {} {}{unseen}, {} {}, {} {} / {}",
         w.title,
         t.checked_at,
         s.activated,
@@ -118,6 +133,9 @@ fn print(o: &mut String, w: &Words, t: &ActivationTracker) {
     if !t.permission_sets_read {
         say!(o, "{}", w.profiles_only);
     }
+    if !t.others_grants_visible {
+        say!(o, "{}", w.not_visible_note);
+    }
     if t.rows.is_empty() {
         say!(o, "{}", w.nobody);
     }
@@ -128,6 +146,7 @@ fn print(o: &mut String, w: &Words, t: &ActivationTracker) {
                 None => format!("✓ {}", w.activated),
             },
             ActivationState::Waiting => format!("… {}", w.waiting),
+            ActivationState::NotVisible => format!("? {}", w.not_visible_row),
             ActivationState::NoSalesforceUser { closest } => match closest {
                 Some(c) => format!("✗ {} ({} {c}?)", w.no_user, w.closest),
                 None => format!("✗ {}", w.no_user),
@@ -145,5 +164,75 @@ fn print(o: &mut String, w: &Words, t: &ActivationTracker) {
     }
     if !t.ignored.is_empty() {
         say!(o, "{}: {}", w.ignored, t.ignored.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sia_app::tracker::{ActivationRow, ActivationSource, ActivationSummary};
+
+    fn tracker(
+        visible: bool,
+        state: ActivationState,
+        summary: ActivationSummary,
+    ) -> ActivationTracker {
+        ActivationTracker {
+            rows: vec![ActivationRow {
+                email: "bo@acme.example".into(),
+                invited_at: None,
+                source: ActivationSource::Pasted,
+                state,
+            }],
+            summary,
+            actions_app: Some("Sales Insight Actions".into()),
+            permission_sets_read: true,
+            others_grants_visible: visible,
+            ignored: vec![],
+            checked_at: "2026-12-05T04:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn rows_that_cannot_be_seen_are_neither_waiting_nor_activated() {
+        let t = tracker(
+            false,
+            ActivationState::NotVisible,
+            ActivationSummary {
+                not_visible: 1,
+                total: 1,
+                ..Default::default()
+            },
+        );
+        for (w, unseen) in [(&EN, "1 cannot be seen"), (&ZH_TW, "1 無法查看")] {
+            let mut o = String::new();
+            print(&mut o, w, &t);
+            assert!(o.lines().next().is_some_and(|l| l.contains(unseen)), "{o}");
+            assert!(o.contains(w.not_visible_note), "{o}");
+            assert!(
+                o.contains(&format!("bo@acme.example  ? {}", w.not_visible_row)),
+                "{o}"
+            );
+        }
+    }
+
+    #[test]
+    fn with_customize_application_the_output_is_as_before() {
+        let t = tracker(
+            true,
+            ActivationState::Waiting,
+            ActivationSummary {
+                waiting: 1,
+                total: 1,
+                ..Default::default()
+            },
+        );
+        let mut o = String::new();
+        print(&mut o, &EN, &t);
+        assert!(o.starts_with(
+            "Invitees in Salesforce (2026-12-05T04:00:00Z): 0 activated, 1 waiting, 0 blocked / 1\n"
+        ));
+        assert!(!o.contains("Customize Application"), "{o}");
+        assert!(!o.contains("cannot be seen"), "{o}");
     }
 }

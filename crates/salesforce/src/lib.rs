@@ -1,5 +1,6 @@
 //! Salesforce client: OAuth loopback login with PKCE, token refresh, users (API Enabled from
-//! profiles and permission sets), OAuth grants as setup evidence, package and remote-site checks.
+//! profiles and permission sets), OAuth grants as setup evidence, the signed-in user's own
+//! permissions, package and remote-site checks.
 //! Start a sign-in with [`LoginAttempt::start`]; resume a stored one with [`SalesforceClient::resume`].
 
 mod checks;
@@ -12,6 +13,7 @@ mod login;
 mod oauth;
 mod oauth_tokens;
 mod page;
+mod permissions;
 mod users;
 
 pub use checks::{
@@ -31,6 +33,7 @@ pub use login::{DEFAULT_SCOPES, LoginAttempt, LoginConfig, SalesforceLoginSettin
 pub use oauth_tokens::{
     ACTIONS_APP_NAMES, ActionsAppMatch, OAUTH_TOKENS_SOQL, OauthTokenRow, match_actions_apps,
 };
+pub use permissions::{USER_PERMISSIONS_SOQL, UserPermissions};
 pub use users::{
     API_PERMISSION_SET_SOQL, ApiEnabledSource, SalesforceUser, SalesforceUserStatus,
     SalesforceUsers, USERS_SOQL,

@@ -1085,6 +1085,96 @@ async fn without_customize_application_a_user_sees_only_own_tokens() -> TestResu
     Ok(())
 }
 
+/// `UserPermissionAccess` says what the signed-in user may do, and `OauthToken` obeys the same
+/// model: an admin whose Customize Application is taken away keeps View Setup (permission sets
+/// still read) but sees only their own grants.
+#[tokio::test]
+async fn user_permission_access_tells_whether_every_grant_is_visible() -> TestResult {
+    let org = Org::start(|c| c.user_count = 300).await?;
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    let c = &session.client;
+    let admin = org.control.default_user().ok_or("no admin")?.clone();
+    assert!(admin.is_admin());
+    assert_eq!(
+        c.user_permissions().await?,
+        sia_salesforce::UserPermissions {
+            customize_application: true,
+            view_setup: true,
+            api_enabled: true,
+        }
+    );
+    let everyone = c.oauth_tokens().await?;
+    assert!(everyone.iter().any(|t| t.user_id != admin.id));
+
+    assert!(org.control.set_customize_application(&admin.id, false));
+    assert!(
+        !org.control
+            .set_customize_application("005000000000000", false)
+    );
+    let p = c.user_permissions().await?;
+    assert!(!p.customize_application);
+    assert!(p.view_setup && p.api_enabled);
+    let own = c.oauth_tokens().await?;
+    assert!(!own.is_empty(), "the admin's own grants stay listed");
+    assert!(own.iter().all(|t| t.user_id == admin.id));
+    assert!(c.users().await?.permission_sets_read(), "View Setup stays");
+
+    // Given back: every grant again.
+    assert!(org.control.set_customize_application(&admin.id, true));
+    assert_eq!(c.oauth_tokens().await?.len(), everyone.len());
+
+    // Raw shape: the Query resource's, one record with the type alone in `attributes` (no Id).
+    let access = org
+        .log()
+        .entries()
+        .iter()
+        .filter_map(|e| e.header("authorization"))
+        .filter_map(|h| h.strip_prefix("Bearer ").map(str::to_string))
+        .next_back()
+        .ok_or("no bearer")?;
+    let body: serde_json::Value = browser()
+        .get(format!(
+            "{}/services/data/v62.0/query",
+            org.served.base_url()
+        ))
+        .query(&[("q", sia_salesforce::USER_PERMISSIONS_SOQL)])
+        .bearer_auth(&access)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(body["totalSize"], 1);
+    assert_eq!(body["done"], true);
+    let rec = &body["records"][0];
+    assert_eq!(rec["attributes"]["type"], "UserPermissionAccess");
+    assert_eq!(rec["PermissionsCustomizeApplication"], true);
+    assert_eq!(rec["PermissionsViewSetup"], true);
+    assert_eq!(rec["PermissionsApiEnabled"], true);
+    org.assert_no_token_in_urls(&[session.refresh_token.expose()]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_user_without_admin_rights_reads_their_own_permissions() -> TestResult {
+    let probe = Org::start(|c| c.user_count = 300).await?;
+    let who = non_admin(&probe).ok_or("no non-admin")?;
+    let org = Org::start(|c| {
+        c.user_count = 300;
+        c.login_username = Some(who.username.clone());
+    })
+    .await?;
+    let (session, _, _) = login(&org, org.login_config()).await?;
+    assert_eq!(
+        session.client.user_permissions().await?,
+        sia_salesforce::UserPermissions {
+            customize_application: false,
+            view_setup: false,
+            api_enabled: true,
+        }
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn sign_in_asks_for_openid_and_userinfo_refuses_tokens_without_it() -> TestResult {
     let org = Org::start(|_| {}).await?;

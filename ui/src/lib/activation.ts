@@ -1,14 +1,32 @@
 // Step 5's activation tracker: which group a row falls in, and its state and next move in words.
 import type { ActivationRow } from "./bindings/ActivationRow";
+import type { ActivationSummary } from "./bindings/ActivationSummary";
 import { formatDate, t } from "./i18n.svelte";
 
-export type ActivationFilter = "all" | "activated" | "waiting" | "blocked";
+export type ActivationFilter = "all" | "activated" | "waiting" | "notVisible" | "blocked";
 export const FILTERS: ActivationFilter[] = ["all", "activated", "waiting", "blocked"];
 
-/** Activated, waiting, or blocked (anything Salesforce shows that stops them). */
+/** The filters for `summary`: "cannot be seen" only when some rows are (an admin without
+ *  Customize Application), so everyone else sees the four they always saw. */
+export function filtersFor(summary: ActivationSummary): ActivationFilter[] {
+  return summary.notVisible > 0
+    ? ["all", "activated", "waiting", "notVisible", "blocked"]
+    : FILTERS;
+}
+
+/** Activated, waiting, cannot be seen (no Customize Application), or blocked (anything
+ *  Salesforce shows that stops them). */
 export function group(row: ActivationRow): Exclude<ActivationFilter, "all"> {
   const kind = row.state.kind;
-  return kind === "activated" || kind === "waiting" ? kind : "blocked";
+  return kind === "activated" || kind === "waiting" || kind === "notVisible" ? kind : "blocked";
+}
+
+/** "1 of 3 activated · 2 waiting · 0 blocked", naming the rows that cannot be seen only when
+ *  there are some (as `sia_app::tracker::summary_text` does for the report). */
+export function summaryText(summary: ActivationSummary): string {
+  return t(summary.notVisible > 0 ? "activation.summaryNotVisible" : "activation.summary", {
+    ...summary,
+  });
 }
 
 export function shown(rows: ActivationRow[], filter: ActivationFilter): ActivationRow[] {

@@ -57,7 +57,7 @@ describe("the dashboard's step-5 line", () => {
   it("shows the last tracker's count and its age", async () => {
     const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000).toISOString();
     mock({
-      summary: { activated: 14, waiting: 4, blocked: 2, total: 20 },
+      summary: { activated: 14, waiting: 4, blocked: 2, notVisible: 0, total: 20 },
       checkedAt: tenMinutesAgo,
     });
     render(App);
@@ -71,12 +71,40 @@ describe("the dashboard's step-5 line", () => {
   it("says it in Traditional Chinese too", async () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
     mock(
-      { summary: { activated: 1, waiting: 2, blocked: 0, total: 3 }, checkedAt: twoHoursAgo },
+      {
+        summary: { activated: 1, waiting: 2, blocked: 0, notVisible: 0, total: 3 },
+        checkedAt: twoHoursAgo,
+      },
       "zh-TW",
     );
     render(App);
     const line = await within(await card()).findByTestId("step-detail");
     expect(line.textContent).toBe("3 人中 1 人已啟用 · 檢查於2 小時前");
+  });
+
+  it("names the invitees whose activation could not be seen, never as activated or waiting", async () => {
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000).toISOString();
+    mock({
+      summary: { activated: 1, waiting: 0, blocked: 0, notVisible: 2, total: 3 },
+      checkedAt: tenMinutesAgo,
+    });
+    render(App);
+    const line = await within(await card()).findByTestId("step-detail");
+    expect(line.textContent).toBe("1 of 3 activated · 2 cannot be seen · checked 10 minutes ago");
+  });
+
+  it("names them in Traditional Chinese too", async () => {
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
+    mock(
+      {
+        summary: { activated: 1, waiting: 0, blocked: 0, notVisible: 2, total: 3 },
+        checkedAt: twoHoursAgo,
+      },
+      "zh-TW",
+    );
+    render(App);
+    const line = await within(await card()).findByTestId("step-detail");
+    expect(line.textContent).toBe("3 人中 1 人已啟用 · 2 人無法查看 · 檢查於2 小時前");
   });
 
   it("shows nothing before any tracker ran", async () => {

@@ -1,5 +1,6 @@
 //! REST and Tooling query endpoints of the Salesforce stand-in, with paging via `nextRecordsUrl`.
-//! Objects: User, Organization, PermissionSetAssignment and OauthToken (data API);
+//! Objects: User, Organization, PermissionSetAssignment, OauthToken and UserPermissionAccess
+//! (data API);
 //! InstalledSubscriberPackage and RemoteProxy (Tooling).
 // Handlers bail out early with a finished Response; boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
@@ -167,6 +168,31 @@ const OAUTH_TOKEN: Schema = Schema {
     relationships: &[],
 };
 
+/// `UserPermissionAccess` (API 41.0+), per the Object Reference: "Represents the permissions
+/// accessibility for a current user." Supported calls `describeSObjects()`, `query()`; fields
+/// `LastCacheUpdate` ("The last modified date and time of either the user info or org info,
+/// whichever is later") and `Permissions<PermissionName>` ("The name of the permission, such as
+/// PermissionsActivateContract or PermissionsAuthorApex and whether it's available to the user
+/// (true) or not (false)"). "API users without PermissionsViewSetup can use this object to check
+/// if their own sessions have access to a feature." One row, the running user's, with no `Id`
+/// (so its `attributes` carry the type alone), in the Query resource's shape like every object
+/// here (REST API Developer Guide, "Execute a SOQL Query": `{ "done" : true, "totalSize" : 14,
+/// "records" : [ { "attributes" : { "type" : "Account", "url" : "…" }, "Name" : "Test 1" }, … ] }`).
+/// The stand-in serves the permissions it models.
+const USER_PERMISSION_ACCESS: Schema = Schema {
+    object: "UserPermissionAccess",
+    fields: &[
+        "Id",
+        "LastCacheUpdate",
+        "PermissionsApiEnabled",
+        "PermissionsCustomizeApplication",
+        "PermissionsViewSetup",
+        "PermissionsManageUsers",
+        "PermissionsModifyAllData",
+    ],
+    relationships: &[],
+};
+
 const ORGANIZATION: Schema = Schema {
     object: "Organization",
     fields: &[
@@ -298,14 +324,30 @@ fn remote_proxy_records(s: &Shared) -> Vec<Value> {
         .collect()
 }
 
-/// The tokens `user` may see: everyone's with Customize Application (the admin profile here),
-/// else only their own.
+/// The tokens `user` may see: everyone's with Customize Application (the admin profile here,
+/// unless set apart), else only their own.
 fn oauth_token_records(s: &Shared, user: &SeedUser) -> Vec<Value> {
+    let all = s.customize_application(user);
     s.oauth_tokens()
         .iter()
-        .filter(|t| user.is_admin() || t.user_id == user.id)
+        .filter(|t| all || t.user_id == user.id)
         .map(|t| t.record())
         .collect()
+}
+
+/// The running user's one `UserPermissionAccess` row, from the same model the other objects obey:
+/// Customize Application decides `OauthToken`, View Setup `PermissionSetAssignment`.
+fn user_permission_records(s: &Shared, user: &SeedUser) -> Vec<Value> {
+    let admin = user.is_admin();
+    vec![json!({
+        "Id": null,
+        "LastCacheUpdate": super::seed::sf_datetime(s.clock.now_ms()),
+        "PermissionsApiEnabled": user.has_api_access(),
+        "PermissionsCustomizeApplication": s.customize_application(user),
+        "PermissionsViewSetup": admin,
+        "PermissionsManageUsers": admin,
+        "PermissionsModifyAllData": admin,
+    })]
 }
 
 fn unsupported_type(object: &str) -> Response {
@@ -353,6 +395,10 @@ fn run(
             std::borrow::Cow::Borrowed(&s.permission_set_assignments[..]),
         ),
         ("oauthtoken", false) => (&OAUTH_TOKEN, oauth_token_records(s, user).into()),
+        ("userpermissionaccess", false) => (
+            &USER_PERMISSION_ACCESS,
+            user_permission_records(s, user).into(),
+        ),
         ("installedsubscriberpackage", true) => (&PACKAGE, package_records(s).into()),
         ("remoteproxy", true) => (&REMOTE_PROXY, remote_proxy_records(s).into()),
         _ => return unsupported_type(&query.object),

@@ -28,6 +28,9 @@ pub(crate) struct Settings {
     pub package_version: Option<PackageVersion>,
     pub remote_sites: Vec<RemoteSite>,
     pub page_size: usize,
+    /// Customize Application set apart from the profile, per user ID: an admin whose profile
+    /// (or a permission set) grants it or not, beyond what the seed's profiles say.
+    pub customize_application: HashMap<String, bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +132,7 @@ impl Shared {
             package_version: config.package_version,
             remote_sites: config.remote_sites.clone(),
             page_size: config.page_size.clamp(1, 2000),
+            customize_application: HashMap::new(),
         };
         let mut grants = Grants::default();
         if let Some(store) = &store {
@@ -166,6 +170,16 @@ impl Shared {
 
     pub fn oauth_tokens(&self) -> MutexGuard<'_, Vec<SeedOauthToken>> {
         self.oauth_tokens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether `user` has Customize Application now: the seed's profile (System Administrator),
+    /// unless a test or the demo set it apart.
+    pub fn customize_application(&self, user: &SeedUser) -> bool {
+        self.settings()
+            .customize_application
+            .get(&user.id)
+            .copied()
+            .unwrap_or_else(|| user.is_admin())
     }
 
     pub fn user(&self, id: &str) -> Option<&SeedUser> {
@@ -401,6 +415,20 @@ impl SalesforceControl {
 
     pub fn set_page_size(&self, size: usize) {
         self.shared.settings().page_size = size.clamp(1, 2000);
+    }
+
+    /// Gives `user_id` Customize Application or takes it away, whatever their profile says: an
+    /// admin without it (a delegated or setup-only admin) sees only their own `OauthToken` rows,
+    /// and `UserPermissionAccess` says so. `false` when the org has no such user.
+    pub fn set_customize_application(&self, user_id: &str, on: bool) -> bool {
+        if self.shared.user(user_id).is_none() {
+            return false;
+        }
+        self.shared
+            .settings()
+            .customize_application
+            .insert(user_id.to_string(), on);
+        true
     }
 
     /// Records that `user_id` authorised the connected app `app_name` now (a new `OauthToken`

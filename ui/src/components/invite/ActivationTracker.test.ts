@@ -64,9 +64,10 @@ const rows: ActivationRow[] = [
 function tracker(over: Partial<Tracker> = {}): Tracker {
   return {
     rows,
-    summary: { activated: 1, waiting: 2, blocked: 5, total: 8 },
+    summary: { activated: 1, waiting: 2, blocked: 5, notVisible: 0, total: 8 },
     actionsApp: "Sales Insight Actions",
     permissionSetsRead: true,
+    othersGrantsVisible: true,
     ignored: [],
     checkedAt: "2026-11-24T10:00:00Z",
     ...over,
@@ -139,6 +140,9 @@ describe("the activation tracker", () => {
     );
     expect(screen.getByTestId("activation-app").textContent).toContain("Sales Insight Actions");
     expect(screen.queryByTestId("activation-profiles-only")).toBeNull();
+    // An admin with Customize Application sees everyone's grants: no notice, no extra filter.
+    expect(screen.queryByTestId("activation-not-visible")).toBeNull();
+    expect(screen.queryByLabelText("Cannot be seen")).toBeNull();
   });
 
   it("sends an empty `extra` when nothing is pasted", async () => {
@@ -233,7 +237,7 @@ describe("the activation tracker", () => {
     await checkNow();
     // The dashboard's step-5 line follows the last read.
     expect(invite.activation).toEqual({
-      summary: { activated: 1, waiting: 2, blocked: 5, total: 8 },
+      summary: { activated: 1, waiting: 2, blocked: 5, notVisible: 0, total: 8 },
       checkedAt: "2026-11-24T10:00:00Z",
     });
     await userEvent.click(screen.getByRole("button", { name: "Export as CSV…" }));
@@ -267,5 +271,107 @@ describe("the activation tracker", () => {
     app.info = appInfo({ mode: { demo: false, actions } });
     render(StepView, { dashboard: dashboard(), step: "inviteUsers" });
     expect(screen.getByTestId("activation-tracker")).toBeTruthy();
+  });
+});
+
+/** What an admin without Customize Application reads: their own grant, blockers that do not
+ *  depend on `OauthToken`, and everyone else "cannot be seen". */
+const unseenRows: ActivationRow[] = [
+  {
+    email: "me@acme.com",
+    invitedAt: null,
+    source: "pasted",
+    state: { kind: "activated", at: "2026-11-21T09:00:00Z", lastUsed: null },
+  },
+  {
+    email: "dan@acme.com",
+    invitedAt: "2026-11-20T10:00:00Z",
+    source: "journal",
+    state: { kind: "inactive" },
+  },
+  {
+    email: "gus@acme.com",
+    invitedAt: "2026-11-20T10:00:00Z",
+    source: "journal",
+    state: { kind: "notVisible" },
+  },
+  { email: "hal@acme.com", invitedAt: null, source: "pasted", state: { kind: "notVisible" } },
+];
+const unseen = () =>
+  tracker({
+    rows: unseenRows,
+    summary: { activated: 1, waiting: 0, blocked: 1, notVisible: 2, total: 4 },
+    othersGrantsVisible: false,
+  });
+
+describe("the activation tracker without Customize Application", () => {
+  it("says once, above the table, why others' activation cannot be seen, and says so in each row", async () => {
+    mock(unseen());
+    render(ActivationTracker);
+    const table = await checkNow();
+    const notice = screen.getByTestId("activation-not-visible");
+    expect(notice.textContent?.trim()).toBe(
+      "Your Salesforce user cannot see other people's app authorisations: it needs the Customize Application permission. Ask a Salesforce admin with it to open this tracker, or give your user that permission.",
+    );
+    // The notice comes before the table.
+    expect(notice.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.getAllByTestId("activation-not-visible")).toHaveLength(1);
+    expect(screen.getByTestId("activation-summary").textContent).toBe(
+      "1 of 4 activated · 2 cannot be seen · 0 waiting · 1 blocked",
+    );
+    for (const email of ["gus@acme.com", "hal@acme.com"]) {
+      expect(cells(table, email)).toContain("Activation cannot be seen");
+      expect(cells(table, email)).toContain("Ask a Salesforce admin with Customize Application");
+      expect(cells(table, email)).not.toContain("Waiting");
+      expect(within(table).getByText(email).closest("tr")!.dataset.group).toBe("notVisible");
+    }
+    // Their own grant and the blockers Salesforce shows anyway still read as before.
+    expect(cells(table, "me@acme.com")).toMatch(/Activated .*2026/);
+    expect(cells(table, "dan@acme.com")).toContain("Activate their Salesforce user.");
+
+    const emails = () =>
+      [...table.querySelectorAll("tbody tr")].map((tr) => tr.querySelector("td")!.textContent);
+    await userEvent.click(screen.getByLabelText("Cannot be seen"));
+    expect(emails()).toEqual(["gus@acme.com", "hal@acme.com"]);
+    // Nobody is waiting: not one of them is said to be.
+    await userEvent.click(screen.getByLabelText("Waiting"));
+    expect(screen.getByText("Nobody in this group.")).toBeTruthy();
+    expect(screen.queryByTestId("activation-table")).toBeNull();
+    // The dashboard's line gets the same counts.
+    expect(invite.activation?.summary.notVisible).toBe(2);
+  });
+
+  it("shows everyone again when the next read can see them all", async () => {
+    let answer = unseen();
+    mockIPC((cmd) => {
+      if (cmd === "activation_tracker") return answer;
+      throw { code: "unknown_command", message: cmd };
+    });
+    render(ActivationTracker);
+    await checkNow();
+    await userEvent.click(screen.getByLabelText("Cannot be seen"));
+    // Customize Application given: the filter it no longer offers gives way to "All".
+    answer = tracker();
+    await userEvent.click(screen.getByTestId("activation-check"));
+    await waitFor(() => expect(screen.queryByTestId("activation-not-visible")).toBeNull());
+    expect(screen.queryByLabelText("Cannot be seen")).toBeNull();
+    expect((screen.getByLabelText("All") as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByTestId("activation-table").querySelectorAll("tbody tr")).toHaveLength(8);
+  });
+
+  it("says it in Traditional Chinese", async () => {
+    setLanguage("zh-TW");
+    mock(unseen());
+    render(ActivationTracker);
+    const table = await checkNow();
+    expect(screen.getByTestId("activation-not-visible").textContent).toContain(
+      "您的 Salesforce 使用者無法查看其他人的應用程式授權",
+    );
+    expect(screen.getByTestId("activation-summary").textContent).toBe(
+      "4 人中 1 人已啟用 · 2 人無法查看 · 0 人等待中 · 1 人受阻",
+    );
+    expect(cells(table, "gus@acme.com")).toContain("無法查看是否已啟用");
+    expect(cells(table, "gus@acme.com")).toContain("自訂應用程式");
+    expect(table.textContent).not.toMatch(/activation\./);
   });
 });

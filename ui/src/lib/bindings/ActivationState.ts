@@ -8,4 +8,4 @@ export type ActivationState = { "kind": "activated",
 /**
  * When the grant was made (`CreatedDate`, else `LastUsedDate`), as Salesforce sends it.
  */
-at: string | null, lastUsed: string | null, } | { "kind": "noSalesforceUser", closest: string | null, } | { "kind": "inactive" } | { "kind": "noApiAccess" } | { "kind": "otherOrgKind", expected: SalesforceOrgType, actual: SalesforceOrgType, } | { "kind": "waiting" };
+at: string | null, lastUsed: string | null, } | { "kind": "noSalesforceUser", closest: string | null, } | { "kind": "inactive" } | { "kind": "noApiAccess" } | { "kind": "otherOrgKind", expected: SalesforceOrgType, actual: SalesforceOrgType, } | { "kind": "waiting" } | { "kind": "notVisible" };

@@ -17,6 +17,12 @@ actionsApp: string | null,
  */
 permissionSetsRead: boolean, 
 /**
+ * False when the signed-in Salesforce user lacks Customize Application
+ * (`UserPermissionAccess`): only their own app authorisations can be seen, so other
+ * invitees' rows say `notVisible` instead of waiting.
+ */
+othersGrantsVisible: boolean, 
+/**
  * Pasted entries that are not email addresses (left out).
  */
 ignored: Array<string>, checkedAt: string, };
