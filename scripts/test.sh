@@ -51,9 +51,10 @@ step "Fuzzing CSV detection and parsing (briefly)"
 step "End to end: the real app in a real window (screenshots in tests/e2e/screenshots)"
 (cd tests/e2e && npm ci --no-audit --no-fund)
 rm -f tests/e2e/artifacts/driver-*.log
+# A test that hangs (a window that never answers) fails after 10 minutes instead of holding CI.
 SIA_APP_BINARY="$APP_BINARY" "$ROOT/scripts/with-keyring.sh" \
   xvfb-run -a --server-args="-screen 0 1280x1000x24" \
-  node --test --test-concurrency=1 tests/e2e/ || {
+  node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/ || {
   # The app's and the driver's own output, for whoever reads the failure.
   tail -n 60 tests/e2e/artifacts/driver-*.log
   exit 1

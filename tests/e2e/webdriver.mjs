@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
 import assert from "node:assert/strict";
+import { killApps } from "./kill.mjs";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecc";
 
@@ -86,11 +87,19 @@ function stopProcess(child) {
   });
 }
 
-async function request(method, url, body) {
+/**
+ * One WebDriver call. Every call has a time limit: a webview that never answers (seen once in many
+ * runs, a window whose page never connected) must fail its test, not hang the whole suite.
+ */
+async function request(method, url, body, { timeoutMs = 120000 } = {}) {
   const res = await fetch(url, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch((error) => {
+    if (error.name !== "TimeoutError") throw error;
+    throw new Error(`${method} ${url}: no answer within ${timeoutMs / 1000} s`);
   });
   const json = await res.json().catch(() => ({}));
   if (!res.ok) {
@@ -105,13 +114,17 @@ export class Session {
     const capabilities = {
       capabilities: { alwaysMatch: { "tauri:options": { application, args } } },
     };
+    const create = () => request("POST", `${driverUrl}/session`, capabilities, { timeoutMs: 60000 });
     let value;
     try {
-      value = await request("POST", `${driverUrl}/session`, capabilities);
+      value = await create();
     } catch (first) {
-      // Creating sessions back to back has dropped the connection once: retry once.
+      // Creating sessions back to back has dropped the connection once, and once the new window's
+      // page never connected (the app started, the session never came): end any such app, retry once.
+      killApps(application);
+      await appGone().catch(() => {});
       await sleep(1000);
-      value = await request("POST", `${driverUrl}/session`, capabilities).catch(() => {
+      value = await create().catch(() => {
         throw first;
       });
     }
