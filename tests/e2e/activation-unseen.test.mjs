@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
-import { openStep, signInAndAllow } from "./steps.mjs";
+import { checkTracker, openStep, signInFromStep2, trackerGroups } from "./steps.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,24 +32,6 @@ const OTHERS = ["jordan.lee@acme-demo.example", "zhiming.lin@acme-demo.example",
 const NOBODY = "nobody@nowhere.example";
 mkdirSync(screenshots, { recursive: true });
 mkdirSync(docs, { recursive: true });
-
-/** Clicks "Check in Salesforce" and waits for a summary other than `previous`. */
-async function checkTracker(session, previous = null) {
-  await (await session.find("[data-testid=activation-check]")).click();
-  return session.waitFor(
-    `const s = document.querySelector("[data-testid=activation-summary]")?.textContent;
-     return s && s !== arguments[0] ? s : null;`,
-    [previous],
-    { what: "the tracker's summary", timeout: 30000 },
-  );
-}
-
-/** `{email: group}` of the tracker's table. */
-const groups = (session) =>
-  session.execute(
-    `return Object.fromEntries([...document.querySelectorAll("[data-testid=activation-table] tbody tr")]
-       .map((r) => [r.cells[0].textContent.trim(), r.dataset.group]));`,
-  );
 
 /** The state and what-to-do cells of `email`'s row. */
 const cells = (session, email) =>
@@ -96,18 +78,7 @@ describe("the activation tracker without Customize Application, in the real wind
 
       // Step 2: SIA Setup signs in to the Salesforce stand-in as ME, in the browser.
       await openStep(session, "connectSalesforce");
-      await (await session.find('[data-testid="salesforce-connect"] button[type="submit"]')).click();
-      const authorizeUrl = await session.waitFor(
-        `return document.querySelector("#sf-authorize-url")?.value || null;`,
-        [],
-        { what: "the sign-in link" },
-      );
-      assert.equal((await signInAndAllow(authorizeUrl, ME)).status, 200);
-      await session.waitFor(
-        `return document.querySelector('[data-testid="salesforce-connected"]') ? true : null;`,
-        [],
-        { what: "the sign-in to finish", timeout: 20000 },
-      );
+      await signInFromStep2(session, ME);
 
       // Step 5: the admin pastes who was invited (from the vendor's UI) and checks.
       await openStep(session, "inviteUsers");
@@ -124,7 +95,7 @@ describe("the activation tracker without Customize Application, in the real wind
         (await session.find("[data-testid=activation-not-visible]").then((e) => e.text())).trim(),
         en.activation.notVisibleNotice,
       );
-      assert.deepEqual(await groups(session), {
+      assert.deepEqual(await trackerGroups(session), {
         [ME]: "activated",
         ...Object.fromEntries(OTHERS.map((e) => [e, "notVisible"])),
         [NOBODY]: "blocked",

@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
-import { openInviteForm, openStep, signInAndAllow } from "./steps.mjs";
+import { checkTracker, clickByText, demoActions, openInviteForm, openStep, signInFromStep2, trackerGroups } from "./steps.mjs";
 import { Session, startDriver, invoke } from "./webdriver.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,50 +20,12 @@ const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screensho
 const docs = path.join(here, "..", "..", "docs", "screenshots");
 const en = loadCatalogue("en");
 const zh = loadCatalogue("zh-TW");
-// The demo stand-in's public, local-only token (sia_sandbox::DEMO_ACTIONS_TOKEN), not a credential.
-const DEMO_TOKEN = "sia-sandbox-actions-demo-token";
 // Three users of the demo org (sia_sandbox's seeded org, seed 0x5EED_5A1E) who can activate but
 // have not: active, API Enabled on their profile, no grant to the Actions app yet. The tracker's
 // first read below checks that they are waiting, so a changed seed fails there, plainly.
 const INVITEES = ["zhiming.lin@acme-demo.example", "fang.yang@acme-demo.example", "zoe.clark@acme-demo.example"];
 mkdirSync(screenshots, { recursive: true });
 mkdirSync(docs, { recursive: true });
-
-const clickByText = (session, text) =>
-  session.waitFor(
-    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === arguments[0] && !b.disabled);
-     if (!b) return null; b.click(); return true;`,
-    [text],
-    { what: `a button reading "${text}"` },
-  );
-
-async function actions(url, method, route, body) {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${DEMO_TOKEN}`, "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${route}: ${response.status}`);
-  return response.json();
-}
-
-/** Clicks "Check in Salesforce" and waits for a summary other than `previous`. */
-async function checkTracker(session, previous = null) {
-  await (await session.find("[data-testid=activation-check]")).click();
-  return session.waitFor(
-    `const s = document.querySelector("[data-testid=activation-summary]")?.textContent;
-     return s && s !== arguments[0] ? s : null;`,
-    [previous],
-    { what: "the tracker's summary", timeout: 30000 },
-  );
-}
-
-/** `{email: group}` of the tracker's table. */
-const groups = (session) =>
-  session.execute(
-    `return Object.fromEntries([...document.querySelectorAll("[data-testid=activation-table] tbody tr")]
-       .map((r) => [r.cells[0].textContent.trim(), r.dataset.group]));`,
-  );
 
 async function save(session, name) {
   const file = path.join(screenshots, name);
@@ -109,24 +71,13 @@ describe("the activation tracker in the real window", () => {
       const url = info.demoServices?.actionsUrl;
       assert.ok(url, "the demo serves the Actions API");
       // Step 1 is not this test's subject: the admin did it already.
-      await actions(url, "POST", "/api/v1/instance/activation", {
+      await demoActions(url, "POST", "/api/v1/instance/activation", {
         admins: [{ email: "admin@example.com" }],
       });
 
       // Step 2: SIA Setup signs in to the Salesforce stand-in, as in the browser.
       await openStep(session, "connectSalesforce");
-      await (await session.find('[data-testid="salesforce-connect"] button[type="submit"]')).click();
-      const authorizeUrl = await session.waitFor(
-        `return document.querySelector("#sf-authorize-url")?.value || null;`,
-        [],
-        { what: "the sign-in link" },
-      );
-      assert.equal((await signInAndAllow(authorizeUrl)).status, 200);
-      await session.waitFor(
-        `return document.querySelector('[data-testid="salesforce-connected"]') ? true : null;`,
-        [],
-        { what: "the sign-in to finish", timeout: 20000 },
-      );
+      await signInFromStep2(session);
 
       // Step 5: three people through the form.
       await openStep(session, "inviteUsers");
@@ -152,7 +103,7 @@ describe("the activation tracker in the real window", () => {
       const first = await checkTracker(session);
       assert.equal(first, "0 of 3 activated · 3 waiting · 0 blocked");
       assert.deepEqual(
-        await groups(session),
+        await trackerGroups(session),
         Object.fromEntries(INVITEES.map((e) => [e, "waiting"])),
       );
 
@@ -180,7 +131,7 @@ describe("the activation tracker in the real window", () => {
       await openStep(session, "inviteUsers");
       const summary = await checkTracker(session);
       assert.equal(summary, "1 of 3 activated · 2 waiting · 0 blocked");
-      assert.deepEqual(await groups(session), {
+      assert.deepEqual(await trackerGroups(session), {
         [INVITEES[0]]: "activated",
         [INVITEES[1]]: "waiting",
         [INVITEES[2]]: "waiting",

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
-import { openStep } from "./steps.mjs";
+import { clickByText, openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -20,14 +20,6 @@ const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screensho
 const zh = loadCatalogue("zh-TW");
 const file = path.join(root, "crates/csv-import/tests/corpus/big5_zh_tw.csv");
 mkdirSync(screenshots, { recursive: true });
-
-const clickByText = (session, text) =>
-  session.waitFor(
-    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === arguments[0] && !b.disabled);
-     if (!b) return null; b.click(); return true;`,
-    [text],
-    { what: `a button reading "${text}"` },
-  );
 
 describe("importing a spreadsheet in the real window", () => {
   let driver;

@@ -11,34 +11,14 @@ import { fileURLToPath } from "node:url";
 import { loadCatalogue } from "./catalogue.mjs";
 import { seriousViolations } from "./axe.mjs";
 import { Session, startDriver, invoke } from "./webdriver.mjs";
-import { openInviteForm, openStep } from "./steps.mjs";
+import { clickByText, demoActions, openInviteForm, openStep } from "./steps.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
 const en = loadCatalogue("en");
 const zh = loadCatalogue("zh-TW");
-// The demo stand-in's public, local-only token (sia_sandbox::DEMO_ACTIONS_TOKEN), not a credential.
-const DEMO_TOKEN = "sia-sandbox-actions-demo-token";
 mkdirSync(screenshots, { recursive: true });
-
-const clickByText = (session, text) =>
-  session.waitFor(
-    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === arguments[0] && !b.disabled);
-     if (!b) return null; b.click(); return true;`,
-    [text],
-    { what: `a button reading "${text}"` },
-  );
-
-async function actions(url, method, route, body) {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${DEMO_TOKEN}`, "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${route}: ${response.status}`);
-  return response.json();
-}
 
 describe("inviting people through the form in the real window", () => {
   let driver;
@@ -65,7 +45,7 @@ describe("inviting people through the form in the real window", () => {
       const url = info.demoServices?.actionsUrl;
       assert.ok(url, "the demo serves the Actions API");
       // Step 1 (activation) is not this screen's job: the admin did it already.
-      await actions(url, "POST", "/api/v1/instance/activation", {
+      await demoActions(url, "POST", "/api/v1/instance/activation", {
         admins: [{ email: "admin@example.com" }],
       });
 
@@ -107,7 +87,7 @@ describe("inviting people through the form in the real window", () => {
       assert.deepEqual(await seriousViolations(session), [], "no serious violations (results)");
       writeFileSync(path.join(screenshots, "invite-results-en.png"), await session.screenshot());
 
-      const outbox = await actions(url, "GET", "/api/v1/demo/outbox");
+      const outbox = await demoActions(url, "GET", "/api/v1/demo/outbox");
       const list = Array.isArray(outbox) ? outbox : (outbox.invitations ?? outbox.outbox ?? []);
       const recipients = list.map((i) => i.recipient.toLowerCase()).filter((r) => r !== "admin@example.com");
       assert.deepEqual(recipients.sort(), ["mei.lin@example.com", "raj@example.com"]);

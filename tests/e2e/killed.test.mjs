@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadCatalogue } from "./catalogue.mjs";
 import { Session, appGone, startDriver, invoke } from "./webdriver.mjs";
-import { openInviteForm, openStep } from "./steps.mjs";
+import { clickByText, demoActions, demoActionsRequest, openInviteForm, openStep } from "./steps.mjs";
 import { killApp } from "./kill.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,8 +27,6 @@ const app = process.env.SIA_APP_BINARY;
 const screenshots = process.env.SIA_SCREENSHOT_DIR ?? path.join(here, "screenshots");
 const en = loadCatalogue("en");
 const zh = loadCatalogue("zh-TW");
-// The demo stand-in's public, local-only token (sia_sandbox::DEMO_ACTIONS_TOKEN), not a credential.
-const DEMO_TOKEN = "sia-sandbox-actions-demo-token";
 // The stand-in's requests per token per window (sia_actions_service::RateLimit::default()).
 const RATE_LIMIT = 600;
 // The demo instance has 100 seats (the vendor's documented limit) and the admin takes one.
@@ -37,30 +35,8 @@ mkdirSync(screenshots, { recursive: true });
 
 const env = (dataDir) => ({ SIA_DATA_DIR: dataDir, SIA_DEMO: "1", LANG: "en_US.UTF-8", LC_ALL: "en_US.UTF-8" });
 
-const clickByText = (session, text) =>
-  session.waitFor(
-    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === arguments[0] && !b.disabled);
-     if (!b) return null; b.click(); return true;`,
-    [text],
-    { what: `a button reading "${text}"` },
-  );
-
-function actionsRequest(url, method, route, body) {
-  return fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${DEMO_TOKEN}`, "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-}
-
-async function actions(url, method, route, body) {
-  const response = await actionsRequest(url, method, route, body);
-  assert.ok(response.ok, `${method} ${route}: ${response.status}`);
-  return response.json();
-}
-
 async function outboxRecipients(url) {
-  const outbox = await actions(url, "GET", "/api/v1/demo/outbox");
+  const outbox = await demoActions(url, "GET", "/api/v1/demo/outbox");
   const list = Array.isArray(outbox) ? outbox : (outbox.invitations ?? outbox.outbox ?? []);
   return list.map((i) => i.recipient.toLowerCase()).filter((r) => r !== "admin@example.com");
 }
@@ -70,7 +46,7 @@ async function outboxRecipients(url) {
  * waits for it to end (the stand-in's own clock), then spends the new one down to `left`.
  */
 async function spendRateWindow(url, left) {
-  const ping = async () => (await actionsRequest(url, "GET", "/api/v1/demo/outbox")).status;
+  const ping = async () => (await demoActionsRequest(url, "GET", "/api/v1/demo/outbox")).status;
   let status;
   for (let i = 0; i <= RATE_LIMIT && (status = await ping()) !== 429; i++);
   assert.equal(status, 429, "the stand-in limits the token's requests");
@@ -108,7 +84,7 @@ async function killedInviteJob(t, ctx, { shot, hold, sentAtKill, firstRunEnv = {
       url = info.demoServices?.actionsUrl;
       assert.ok(url, "the demo serves the Actions API");
       assert.equal(info.mode.actions, "adminApi", "the demo invites over the admin API");
-      await actions(url, "POST", "/api/v1/instance/activation", { admins: [{ email: "admin@example.com" }] });
+      await demoActions(url, "POST", "/api/v1/instance/activation", { admins: [{ email: "admin@example.com" }] });
 
       await openStep(session, "inviteUsers");
       await openInviteForm(session);
@@ -194,7 +170,7 @@ async function killedInviteJob(t, ctx, { shot, hold, sentAtKill, firstRunEnv = {
 
       // The outbox (kept on disk by the stand-in across the kill): each address exactly once.
       assert.deepEqual((await outboxRecipients(url)).sort(), people);
-      const users = await actions(url, "GET", "/scim/v2/Users?count=1000");
+      const users = await demoActions(url, "GET", "/scim/v2/Users?count=1000");
       const emails = (users.Resources ?? []).map((u) => (u.emails?.[0]?.value ?? u.userName).toLowerCase());
       assert.deepEqual(emails.filter((e) => e !== "admin@example.com").sort(), people, "one user each");
     } finally {

@@ -36,6 +36,71 @@ export function openInviteForm(session) {
   );
 }
 
+// The demo stand-in's public, local-only token (sia_sandbox::DEMO_ACTIONS_TOKEN), not a credential.
+const DEMO_TOKEN = "sia-sandbox-actions-demo-token";
+
+/** Clicks the enabled button whose text is exactly `text`, once there is one. */
+export const clickByText = (session, text) =>
+  session.waitFor(
+    `const b = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === arguments[0] && !b.disabled);
+     if (!b) return null; b.click(); return true;`,
+    [text],
+    { what: `a button reading "${text}"` },
+  );
+
+/** A request to the demo's Actions admin API, as the test's own hand (not the app's). */
+export function demoActionsRequest(url, method, route, body) {
+  return fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${DEMO_TOKEN}`, "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** As `demoActionsRequest`, failing the test on an error answer; returns the JSON. */
+export async function demoActions(url, method, route, body) {
+  const response = await demoActionsRequest(url, method, route, body);
+  assert.ok(response.ok, `${method} ${route}: ${response.status}`);
+  return response.json();
+}
+
+/**
+ * On step 2's screen: signs SIA Setup in to the Salesforce stand-in as a person would (the
+ * window's Sign in, then the browser's part as `as`, or the user the login form offers).
+ */
+export async function signInFromStep2(session, as = null) {
+  await (await session.find('[data-testid="salesforce-connect"] button[type="submit"]')).click();
+  const authorizeUrl = await session.waitFor(
+    `return document.querySelector("#sf-authorize-url")?.value || null;`,
+    [],
+    { what: "the sign-in link" },
+  );
+  assert.equal((await signInAndAllow(authorizeUrl, as)).status, 200);
+  await session.waitFor(
+    `return document.querySelector('[data-testid="salesforce-connected"]') ? true : null;`,
+    [],
+    { what: "the sign-in to finish", timeout: 20000 },
+  );
+}
+
+/** On step 5's screen: clicks "Check in Salesforce" and waits for a summary other than `previous`. */
+export async function checkTracker(session, previous = null) {
+  await (await session.find("[data-testid=activation-check]")).click();
+  return session.waitFor(
+    `const s = document.querySelector("[data-testid=activation-summary]")?.textContent;
+     return s && s !== arguments[0] ? s : null;`,
+    [previous],
+    { what: "the tracker's summary", timeout: 30000 },
+  );
+}
+
+/** `{email: group}` of the tracker's table. */
+export const trackerGroups = (session) =>
+  session.execute(
+    `return Object.fromEntries([...document.querySelectorAll("[data-testid=activation-table] tbody tr")]
+       .map((r) => [r.cells[0].textContent.trim(), r.dataset.group]));`,
+  );
+
 /**
  * What a person does in the browser: read the login form, type a password, click Allow. As the
  * user the form offers, or as `as` (another user of the demo org typed in its place).

@@ -591,6 +591,17 @@ mod tests {
     use super::*;
     use sia_salesforce::{ApiEnabledSource, SalesforceUsers};
 
+    /// `user_id`'s grant to the Actions app, as `OauthToken` lists it.
+    fn actions_grant(user_id: &str) -> OauthTokenRow {
+        OauthTokenRow {
+            app_name: "Sales Insight Actions".into(),
+            user_id: user_id.into(),
+            created_date: Some("2025-01-02T03:04:05.000+0000".into()),
+            last_used_date: None,
+            use_count: Some(1),
+        }
+    }
+
     fn user(
         id: &str,
         email: &str,
@@ -658,13 +669,7 @@ mod tests {
             user("005C", "cy.lin@acme.example", "Cy", "Lin", true, false),
             user("005D", "di.ho@acme.example", "Di", "Ho", true, true),
         ]);
-        let tokens = vec![OauthTokenRow {
-            app_name: "Sales Insight Actions".into(),
-            user_id: "005A".into(),
-            created_date: Some("2025-01-02T03:04:05.000+0000".into()),
-            last_used_date: None,
-            use_count: Some(1),
-        }];
+        let tokens = vec![actions_grant("005A")];
         let list: Vec<Invited> = [
             "ANN.LEE@acme.example",
             "bo.wu@acme.example",
@@ -736,13 +741,7 @@ mod tests {
             user("005D", "di.ho@acme.example", "Di", "Ho", true, true),
         ]);
         // Salesforce lists only the signed-in user's own grant.
-        let tokens = vec![OauthTokenRow {
-            app_name: "Sales Insight Actions".into(),
-            user_id: "005A".into(),
-            created_date: Some("2025-01-02T03:04:05.000+0000".into()),
-            last_used_date: None,
-            use_count: Some(1),
-        }];
+        let tokens = vec![actions_grant("005A")];
         let list: Vec<Invited> = [
             "me@acme.example",
             "bo.wu@acme.example",

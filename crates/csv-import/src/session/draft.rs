@@ -75,18 +75,7 @@ impl ImportSession {
         if self.edits.is_empty() {
             return Ok(None);
         }
-        let fingerprint = match self.fingerprint.get() {
-            Some(f) => f.clone(),
-            None => {
-                // Text is in memory as read; a workbook is read again, once.
-                let f = if self.kind == SourceKind::Text && self.complete {
-                    Fingerprint::of_bytes(&self.raw)
-                } else {
-                    Fingerprint::of_file(&path)?
-                };
-                self.fingerprint.get_or_init(|| f).clone()
-            }
-        };
+        let fingerprint = self.fingerprint(&path)?;
         let ds = self.data_start();
         let mut edits: Vec<DraftEdit> = self
             .edits
@@ -125,11 +114,28 @@ impl ImportSession {
         }))
     }
 
+    /// The opened file's fingerprint, computed once: text from the bytes already in memory, a
+    /// workbook by reading `path` again.
+    fn fingerprint(&self, path: &Path) -> Result<Fingerprint> {
+        if let Some(f) = self.fingerprint.get() {
+            return Ok(f.clone());
+        }
+        let f = if self.kind == SourceKind::Text && self.complete {
+            Fingerprint::of_bytes(&self.raw)
+        } else {
+            Fingerprint::of_file(path)?
+        };
+        Ok(self.fingerprint.get_or_init(|| f).clone())
+    }
+
     /// Opens the draft's file as the admin had it and makes the same fixes again.
     /// `CsvError::DraftSourceChanged` when the file is not the one the fixes were made on.
     pub fn reopen(draft: &Draft, opts: OpenOptions) -> Result<Self> {
-        let now = Fingerprint::of_file(&draft.path)?;
-        if now != draft.fingerprint {
+        // A file of another size is another file, whatever opening it would say.
+        let size = std::fs::metadata(&draft.path)
+            .map_err(CsvError::from_open)?
+            .len();
+        if size != draft.fingerprint.size {
             return Err(CsvError::DraftSourceChanged);
         }
         let opts = OpenOptions {
@@ -139,8 +145,11 @@ impl ImportSession {
             sheet: draft.sheet.clone(),
             ..opts
         };
+        // The file is read once: its fingerprint comes from what was just opened.
         let mut session = Self::open(&draft.path, opts)?;
-        session.fingerprint.get_or_init(|| now);
+        if session.fingerprint(&draft.path)? != draft.fingerprint {
+            return Err(CsvError::DraftSourceChanged);
+        }
         session.set_mapping(&draft.mapping)?;
         for e in &draft.edits {
             session.edit_cell(e.row, e.field, e.value.clone())?;
